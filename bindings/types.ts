@@ -1,0 +1,53 @@
+// The interfaces between the VM's host loop and the transports.
+//
+// Platform-neutral: nothing here imports a transport library, so the QuickJS
+// guest, the replay binding and the Node binding all implement or consume
+// the same shapes. A transport owns every connection of one protocol family
+// (all WebSocket connections, or all Socket.IO connections) of a schedule.
+//
+// Time: transports keep their own deadlines (handshake timeout, heartbeat,
+// reconnect backoff) on the tick clock, not on setTimeout, so that a run is
+// reproducible from its trace: the host loop calls advance(now) with the
+// tick's logical time before each tick and wakes for nextDeadline().
+
+import type { InEvent, Command } from '../runtime/vm/io.ts';
+import type { ConnectionEntry } from '../runtime/schedule/schedule.ts';
+
+/** Where transports deliver events: the VM's bounded inbound queue. */
+export interface EventSink {
+  /** Queues an event for the next tick. Never throws; overflow is counted and reported by the VM. */
+  post(ev: InEvent): void;
+}
+
+/** Diagnostic lines of the host (never secrets). */
+export interface HostLog {
+  warn(text: string): void;
+  debug?(text: string): void;
+}
+
+export interface TransportContext {
+  /** The schedule's whole connection table; `conn` in commands and events is an index into it. */
+  connections: readonly ConnectionEntry[];
+  sink: EventSink;
+  log: HostLog;
+  /** Environment for `{ "env": "NAME" }` option values (secrets stay out of project files). */
+  env: Readonly<Record<string, string | undefined>>;
+  /** Seed for reconnect jitter, so backoff is reproducible. */
+  seed: number;
+  /** Called when the transport has queued an event outside a tick (lets an on-demand loop wake up). */
+  wake?(): void;
+}
+
+/** One protocol family's connections. */
+export interface Transport {
+  /** Handles one command of its family (ws.* or sio.*), in emission order. */
+  handle(cmd: Command): void;
+  /** Advances the tick clock to `now` (ms): fires due deadlines. Called before every tick. */
+  advance(now: number): void;
+  /** The earliest pending deadline in tick-clock ms, if any. */
+  nextDeadline(): number | undefined;
+  /** Closes every connection and releases every timer and handle; resolves within a bounded time. */
+  close(): Promise<void>;
+}
+
+export type TransportFactory = (ctx: TransportContext) => Transport;

@@ -1,0 +1,110 @@
+// The project file, as TypeScript types. The JSON Schema beside this file
+// (project.schema.json) is the normative description; these types mirror it.
+// Node, attribute and pin names are the editor's own (NODES.md).
+
+import type { TypeName } from '../values.ts';
+import type { Limits } from '../limits.ts';
+
+export const PROJECT_FORMAT = 'pulsewire-project/1';
+
+export interface ProjectFile {
+  format: typeof PROJECT_FORMAT;
+  name: string;
+  settings?: ProjectSettings;
+  /** Project-scope variables. */
+  variables?: VariableDecl[];
+  scopes: ScopeDecl[];
+}
+
+export interface ProjectSettings {
+  /** Both plugins are enabled unless set to false. */
+  plugins?: { WebSocket?: boolean; 'Socket.IO'?: boolean };
+  /** Ticks per second in fixed-rate mode; default 60. */
+  tickRate?: number;
+  /** Scene loaded at boot; default: the first scene. */
+  startScene?: string;
+  /** Seed of the Random node and of reconnect jitter; default 1. */
+  randomSeed?: number;
+  limits?: Partial<Limits>;
+  webSocketConnections?: ConnectionSettings[];
+  socketIOConnections?: ConnectionSettings[];
+}
+
+/** A secret or setting that may come from the environment at run time instead of the file. */
+export type Secret = string | { env: string };
+
+export interface ConnectionSettings {
+  Name: string;
+  URL: string;
+  Port?: number;
+  headers?: Record<string, Secret>;
+  /** Bearer token: `Authorization: Bearer …` for WebSocket, `auth.token` for Socket.IO. */
+  token?: Secret;
+  /** Socket.IO auth payload. */
+  auth?: Record<string, unknown>;
+  tls?: { ca?: string; verify?: boolean };
+  reconnect?: { enabled?: boolean; initialDelayMs?: number; maxDelayMs?: number; factor?: number; jitter?: number; maxAttempts?: number };
+  handshakeTimeoutMs?: number;
+  heartbeat?: { intervalMs?: number; timeoutMs?: number };
+  /** What Send does while the connection is not open: report an error (default) or queue and flush on open. */
+  sendWhileClosed?: 'error' | 'queue';
+  /** Messages held while not open (sendWhileClosed: queue) / buffered by Socket.IO while disconnected. */
+  offlineQueue?: number;
+  /** Outbound buffer watermarks, in bytes. */
+  sendBuffer?: { highWaterBytes?: number; lowWaterBytes?: number };
+  /** Largest inbound message in bytes. */
+  maxMessageBytes?: number;
+}
+
+export interface VariableDecl {
+  name: string;
+  type: TypeName;
+  initial?: unknown;
+}
+
+export interface ParamDecl {
+  name: string;
+  type: TypeName;
+}
+
+export type ScopeKind = 'Project' | 'Scene' | 'Function';
+
+interface ScopeBase {
+  nodes: NodeDecl[];
+  links?: LinkDecl[];
+}
+export interface ProjectScopeDecl extends ScopeBase { kind: 'Project' }
+export interface SceneScopeDecl extends ScopeBase { kind: 'Scene'; name: string; variables?: VariableDecl[] }
+export interface FunctionScopeDecl extends ScopeBase { kind: 'Function'; name: string; parameters?: ParamDecl[]; results?: ParamDecl[] }
+export type ScopeDecl = ProjectScopeDecl | SceneScopeDecl | FunctionScopeDecl;
+
+export interface NodeDecl {
+  id: string;
+  type: string;
+  attributes?: Record<string, unknown>;
+  /** Literal values of data inputs, by pin name. */
+  inputs?: Record<string, unknown>;
+}
+
+/** A link from an output pin to an input pin: [node id, pin name]. Pulse pins are named `►`. */
+export interface LinkDecl {
+  from: [string, string];
+  to: [string, string];
+}
+
+/** A problem in the project, reported with all the others before anything runs. */
+export interface Diagnostic {
+  /** Stable short code, e.g. `unknown-node-type`. */
+  code: string;
+  /** `Project`, `Scene:Name` or `Function:Name`; `settings` for project settings. */
+  scope: string;
+  node?: string;
+  message: string;
+}
+
+/** `file: scope/node: message`, as the CLI prints diagnostics. */
+export function formatDiagnostic(file: string, d: Diagnostic): string {
+  return `${file}: ${d.scope}${d.node !== undefined ? '/' + d.node : ''}: ${d.message}`;
+}
+
+export const scopeLabel = (s: ScopeDecl): string => (s.kind === 'Project' ? 'Project' : `${s.kind}:${s.name}`);
