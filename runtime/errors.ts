@@ -22,6 +22,7 @@ export const ERROR_CODES = {
   message_too_big: 'an inbound message is larger than the limit',
   gave_up: 'reconnection gave up after the attempt limit',
   network: 'a network error',
+  config: 'the connection settings are incomplete (e.g. an environment variable a secret names is not set)',
   // runtime (VM)
   queue_overflow: 'inbound events were dropped: the queue was full',
   budget: 'the tick budget ran out',
