@@ -1,0 +1,20 @@
+// compile(): project text or object in, schedule or diagnostics out.
+// load (runtime/project) → resolve → whole-graph checks → generate → verify.
+
+import { loadProject } from '../project/load.ts';
+import type { Diagnostic } from '../project/model.ts';
+import type { Schedule } from '../schedule/schedule.ts';
+import { resolve } from './resolve.ts';
+import { checkPulseCycles } from './checks.ts';
+import { generate } from './generate.ts';
+
+export type CompileResult = { ok: true; schedule: Schedule; diagnostics: [] } | { ok: false; diagnostics: Diagnostic[] };
+
+export function compile(input: string | unknown, opts: { file?: string } = {}): CompileResult {
+  const loaded = loadProject(input, opts);
+  if (!loaded.project) return { ok: false, diagnostics: loaded.diagnostics };
+  const { graph, diagnostics } = resolve(loaded.project);
+  if (diagnostics.length === 0) diagnostics.push(...checkPulseCycles(graph));
+  if (diagnostics.length) return { ok: false, diagnostics };
+  return { ok: true, schedule: generate(graph), diagnostics: [] };
+}

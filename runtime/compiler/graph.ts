@@ -1,0 +1,77 @@
+// The resolved graph: a project's scopes, nodes, pins and links after every
+// name has been looked up in the catalogue and the project. This is what
+// the code generator walks; resolve.ts builds it and reports what is wrong.
+
+import type { NodeSpec, PinSpec } from './catalogue/types.ts';
+import type { NodeDecl, ScopeDecl, ScopeKind } from '../project/model.ts';
+import type { TypeName, Value } from '../values.ts';
+import type { ConnectionEntry, VariableEntry } from '../schedule/schedule.ts';
+
+export interface RFunction {
+  name: string;
+  scope: RScope;
+  parameters: { name: string; type: TypeName }[];
+  results: { name: string; type: TypeName }[];
+  input?: RNode;
+}
+
+export interface RScope {
+  decl: ScopeDecl;
+  kind: ScopeKind;
+  /** `Project`, `Scene:Name`, `Function:Name`. */
+  label: string;
+  /** Scene index for a Scene scope, -1 otherwise. */
+  scene: number;
+  fn?: RFunction;
+  nodes: RNode[];
+  byId: Map<string, RNode>;
+}
+
+export interface DataSource {
+  node: RNode;
+  pin: string;
+}
+
+export interface RNode {
+  id: string;
+  decl: NodeDecl;
+  spec: NodeSpec;
+  scope: RScope;
+  /** `scope/id`, as diagnostics and the debug map name it. */
+  label: string;
+  attrs: Record<string, unknown>;
+  inputs: Map<string, PinSpec>;
+  outputs: Map<string, PinSpec>;
+  /** A data node whose pulse input is linked: it runs as an action. */
+  pulsed: boolean;
+  /** Data input → the output that feeds it. */
+  dataIn: Map<string, DataSource>;
+  /** Output pulse → the nodes it runs, in link order. */
+  pulseOut: Map<string, RNode[]>;
+  /** Data input → literal value from the project file. */
+  literals: Map<string, Value>;
+  /** Resolved types of data outputs (Number made Int or Float). */
+  outType: Map<string, TypeName>;
+  /** Resolved types of data inputs (for Number inputs: what is linked). */
+  inType: Map<string, TypeName>;
+  /** Indexes of what the node's attributes name. */
+  refs: { connection?: number; variable?: number; scene?: Map<string, number>; fn?: RFunction };
+}
+
+export interface Graph {
+  name: string;
+  scopes: RScope[];
+  scenes: string[];
+  functions: Map<string, RFunction>;
+  connections: ConnectionEntry[];
+  variables: VariableEntry[];
+  /** Initial values of the variables, as values (the schedule holds constant indexes). */
+  variableInit: Value[];
+  startScene: number;
+  tickRateHz: number;
+  randomSeed: number;
+  limits: Record<string, number>;
+}
+
+/** A node runs as a pure data node: evaluated on demand, no pulse. */
+export const isPure = (n: RNode): boolean => n.spec.kind === 'data' && !n.pulsed;

@@ -1,0 +1,248 @@
+// The `pulsewire` command. Exit codes: 0 ok, 1 diagnostics or a runtime
+// failure, 2 usage. User errors are one readable line each on stderr,
+// never a stack trace.
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { encode, disassemble } from '../../runtime/schedule/index.ts';
+import type { Schedule } from '../../runtime/schedule/schedule.ts';
+import type { Output } from '../../runtime/vm/io.ts';
+import { loadSchedule, overrideConnections } from '../shared/load.ts';
+import { TICK_MODES, type TickMode } from '../shared/runner.ts';
+import { createNodeRuntime } from './runtime.ts';
+import { runDemo } from './demo.ts';
+import { formatOutput } from './output.ts';
+
+const VERSION = '0.1.0';
+
+class UsageError extends Error {}
+class Failure extends Error {}
+
+interface Command {
+  summary: string;
+  usage: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  help: string;
+  run(args: { values: Record<string, unknown>; positionals: string[] }): Promise<number> | number;
+}
+
+const COMMANDS: Record<string, Command> = {
+  compile: {
+    summary: 'compile a project into a schedule file (.pws)',
+    usage: 'pulsewire compile <project.json> [-o out.pws] [--strip]',
+    options: { out: { type: 'string', short: 'o' }, strip: { type: 'boolean' } },
+    help: `  -o, --out FILE   where to write the schedule (default: the project's name with .pws)
+  --strip          leave out the debug map (node ids in runtime errors become pcs)`,
+    run({ values, positionals }) {
+      const file = one(positionals, 'a project file');
+      const schedule = load(file);
+      const out = (values.out as string | undefined) ?? file.replace(/\.json$/i, '') + '.pws';
+      const bytes = encode(schedule, { debug: !values.strip });
+      try {
+        writeFileSync(out, bytes);
+      } catch (e) {
+        throw new Failure(`cannot write ${out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
+      process.stdout.write(`${out}: ${bytes.length} bytes, ${schedule.code.length} code words, ${schedule.events.length} events\n`);
+      return 0;
+    },
+  },
+  run: {
+    summary: 'run a project or a schedule against its back ends',
+    usage: 'pulsewire run <project.json|file.pws> [options]',
+    options: {
+      ticks: { type: 'string' },
+      duration: { type: 'string' },
+      'tick-rate': { type: 'string' },
+      mode: { type: 'string' },
+      connect: { type: 'string', multiple: true },
+      verbose: { type: 'boolean', short: 'v' },
+    },
+    help: `  --ticks N            stop after N ticks
+  --duration SECONDS   stop after this long (real time)
+  --tick-rate HZ       ticks per second in fixed mode (default: the project's)
+  --mode MODE          fixed (default), on-demand, fast or stepped (virtual clock; needs --ticks)
+  --connect NAME=URL   point a connection at another address (repeatable)
+  -v, --verbose        also print commands sent to back ends and every variable change
+
+Console lines go to stdout as "[level] text", variable changes as "name = value"
+(with --verbose), runtime errors to stderr. Ctrl-C stops cleanly.`,
+    async run({ values, positionals }) {
+      const file = one(positionals, 'a project or schedule file');
+      const mode = (values.mode as string | undefined) ?? 'fixed';
+      if (!TICK_MODES.includes(mode as TickMode)) throw new UsageError(`--mode must be one of ${TICK_MODES.join(', ')}`);
+      const ticks = values.ticks === undefined ? undefined : posInt(values.ticks as string, '--ticks');
+      const duration = values.duration === undefined ? undefined : posNum(values.duration as string, '--duration');
+      const rate = values['tick-rate'] === undefined ? undefined : posNum(values['tick-rate'] as string, '--tick-rate');
+      if (mode === 'stepped' && ticks === undefined) throw new UsageError('--mode stepped needs --ticks');
+      let schedule = load(file);
+      schedule = withConnections(schedule, values.connect as string[] | undefined);
+      return runSchedule(schedule, { mode: mode as TickMode, ticks, duration, rate, verbose: !!values.verbose });
+    },
+  },
+  inspect: {
+    summary: 'show a schedule as a listing, with the node id of each instruction',
+    usage: 'pulsewire inspect <project.json|file.pws> [--explain]',
+    options: { explain: { type: 'boolean' } },
+    help: `  --explain   add what each instruction does (register-transfer notation)`,
+    run({ values, positionals }) {
+      const schedule = load(one(positionals, 'a project or schedule file'));
+      process.stdout.write(disassemble(schedule, { explain: !!values.explain }));
+      return 0;
+    },
+  },
+  demo: {
+    summary: 'run the telemetry demo against a back end started in this process',
+    usage: 'pulsewire demo [--duration SECONDS]',
+    options: { duration: { type: 'string' }, verbose: { type: 'boolean', short: 'v' } },
+    help: `  --duration SECONDS   stop after this long (default: until Ctrl-C)
+  -v, --verbose        also print what is sent to the back ends`,
+    run({ values }) {
+      const duration = values.duration === undefined ? undefined : posNum(values.duration as string, '--duration');
+      return runDemo({ duration, verbose: !!values.verbose });
+    },
+  },
+};
+
+function mainHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return `pulsewire ${VERSION}: compile HMI logic graphs and run them on a deterministic tick loop
+
+usage: pulsewire <command> [options]
+
+commands:
+${Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(width)}  ${c.summary}`).join('\n')}
+
+'pulsewire <command> --help' shows a command's options.
+`;
+}
+
+function one(positionals: string[], what: string): string {
+  if (positionals.length !== 1) throw new UsageError(positionals.length ? `expected one file, got ${positionals.length}` : `missing ${what}`);
+  return positionals[0];
+}
+function posInt(s: string, name: string): number {
+  const n = Number(s);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${name} must be a whole number above 0, not "${s}"`);
+  return n;
+}
+function posNum(s: string, name: string): number {
+  const n = Number(s);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${name} must be a number above 0, not "${s}"`);
+  return n;
+}
+
+function load(file: string): Schedule {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Failure(`${file}: cannot read it (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code ?? (e as Error).message})`);
+  }
+  const r = loadSchedule(bytes, file);
+  if (!r.ok) throw new Failure(r.errors.join('\n'));
+  return r.schedule;
+}
+
+function withConnections(s: Schedule, specs: string[] | undefined): Schedule {
+  if (!specs?.length) return s;
+  const urls: Record<string, string> = {};
+  for (const spec of specs) {
+    const eq = spec.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--connect takes NAME=URL, not "${spec}"`);
+    urls[spec.slice(0, eq)] = spec.slice(eq + 1);
+  }
+  try {
+    return overrideConnections(s, urls);
+  } catch (e) {
+    throw new UsageError(`--connect: ${(e as Error).message}`);
+  }
+}
+
+export interface RunSettings {
+  mode: TickMode;
+  ticks?: number;
+  duration?: number;
+  rate?: number;
+  verbose: boolean;
+  /** Extra output handler (the demo's variable display). */
+  onOutput?(o: Output): void;
+}
+
+/** Runs a schedule on the Node target until --ticks, --duration or a signal; resolves to the exit code. */
+export async function runSchedule(schedule: Schedule, s: RunSettings): Promise<number> {
+  let failed = false;
+  const { runner } = createNodeRuntime(schedule, {
+    mode: s.mode,
+    tickRateHz: s.rate,
+    maxTicks: s.mode === 'stepped' ? undefined : s.ticks,
+    env: process.env,
+    log: { warn: (t) => process.stderr.write(`warning: ${t}\n`) },
+    onOutput: (o) => {
+      if (o.kind === 'error' && o.code === 'internal') failed = true;
+      s.onOutput?.(o);
+      const line = formatOutput(o, s.verbose, schedule.connections);
+      if (line) (o.kind === 'error' ? process.stderr : process.stdout).write(line + '\n');
+    },
+  });
+  const stop = () => void runner.stop();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const timer = s.duration !== undefined ? setTimeout(stop, s.duration * 1000) : undefined;
+  try {
+    if (s.mode === 'stepped') {
+      for (let i = 0; i < s.ticks!; i++) {
+        runner.step();
+        await new Promise((r) => setImmediate(r)); // let I/O in between virtual ticks
+      }
+      await runner.stop();
+    } else {
+      await runner.start();
+    }
+  } finally {
+    if (timer) clearTimeout(timer);
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+  return failed ? 1 : 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(mainHelp());
+    return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-V') {
+    process.stdout.write(VERSION + '\n');
+    return 0;
+  }
+  const cmd = COMMANDS[name];
+  try {
+    if (!cmd) throw new UsageError(`unknown command "${name}" (commands: ${Object.keys(COMMANDS).join(', ')})`);
+    if (rest.includes('--help') || rest.includes('-h')) {
+      process.stdout.write(`usage: ${cmd.usage}\n\n${cmd.summary}\n\n${cmd.help}\n`);
+      return 0;
+    }
+    let parsed;
+    try {
+      parsed = parseArgs({ args: rest, options: cmd.options, allowPositionals: true, strict: true });
+    } catch (e) {
+      throw new UsageError((e as Error).message.split('. To specify')[0].split('\n')[0]);
+    }
+    return await cmd.run(parsed);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`pulsewire: ${e.message}\n${cmd ? `usage: ${cmd.usage}\n` : ''}Try 'pulsewire ${cmd ? name + ' ' : ''}--help'.\n`);
+      return 2;
+    }
+    if (e instanceof Failure) {
+      process.stderr.write(e.message + '\n');
+      return 1;
+    }
+    // A bug of pulsewire's own: say so plainly, with the stack, since this is for us to fix.
+    process.stderr.write(`pulsewire: internal error, please report it:\n${(e as Error)?.stack ?? e}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,22 @@
+// How `run` shows a tick's outputs on a terminal.
+
+import { toText } from '../../runtime/values.ts';
+import type { Output } from '../../runtime/vm/io.ts';
+
+/** One line for an output, or undefined when it is not shown at this verbosity. */
+export function formatOutput(o: Output, verbose: boolean, connections: readonly { name: string }[] = []): string | undefined {
+  const conn = (i: number) => connections[i]?.name ?? `connection ${i}`;
+  switch (o.kind) {
+    case 'console': return `[${o.level}] ${o.text}`;
+    case 'error': return `error: ${o.message}`;
+    case 'var': return verbose ? `${o.name} = ${toText(o.value)}` : undefined;
+    default:
+      if (!verbose) return undefined;
+      switch (o.kind) {
+        case 'ws.send': return `→ ${conn(o.conn)}: ${typeof o.data === 'string' ? o.data : `<${o.data.length} bytes>`}`;
+        case 'sio.emit': return `→ ${conn(o.conn)} ${o.ns} ${o.event}: ${o.message}`;
+        case 'sio.subscribe': case 'sio.unsubscribe': return `→ ${conn(o.conn)} ${o.kind.slice(4)} ${o.ns} ${o.event}`;
+        default: return `→ ${conn(o.conn)} ${o.kind}`;
+      }
+  }
+}

@@ -1,0 +1,35 @@
+// Loading what the CLI and the HIL kit are given: a project file (.json,
+// compiled on the spot) or a schedule file (.pws, verified on load). Either
+// way the result is a schedule or readable errors — never a stack trace.
+
+import { compile } from '../../runtime/compiler/index.ts';
+import { decode, ScheduleError, MAGIC } from '../../runtime/schedule/index.ts';
+import { formatDiagnostic } from '../../runtime/project/model.ts';
+import type { Schedule } from '../../runtime/schedule/schedule.ts';
+
+export const isScheduleBytes = (b: Uint8Array): boolean => b.length >= MAGIC.length && MAGIC.every((m: number, i: number) => b[i] === m);
+
+export type Loaded = { ok: true; schedule: Schedule } | { ok: false; errors: string[] };
+
+/** A schedule from the bytes of a project or schedule file; `file` names it in messages. */
+export function loadSchedule(bytes: Uint8Array, file: string): Loaded {
+  if (isScheduleBytes(bytes) || file.endsWith('.pws')) {
+    try {
+      return { ok: true, schedule: decode(bytes) };
+    } catch (e) {
+      if (e instanceof ScheduleError) return { ok: false, errors: [`${file}: ${e.message}`] };
+      throw e;
+    }
+  }
+  const text = new TextDecoder().decode(bytes);
+  const r = compile(text, { file });
+  if (!r.ok) return { ok: false, errors: r.diagnostics.map((d) => formatDiagnostic(file, d)) };
+  return { ok: true, schedule: r.schedule };
+}
+
+/** Points connections at other addresses (test back ends, a board's own network), by Name. */
+export function overrideConnections(s: Schedule, urls: Record<string, string>): Schedule {
+  const names = new Set(s.connections.map((c) => c.name));
+  for (const n of Object.keys(urls)) if (!names.has(n)) throw new Error(`no connection named "${n}" (there are: ${[...names].join(', ') || 'none'})`);
+  return { ...s, connections: s.connections.map((c) => (urls[c.name] ? { ...c, url: urls[c.name] } : c)) };
+}

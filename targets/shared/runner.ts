@@ -1,0 +1,205 @@
+// The host loop: wires a tick engine (the VM, in-process or in a QuickJS
+// sandbox) to the transports and drives ticks in one of four modes.
+//
+//   fixed      tick n at logical time n × period, paced by the host clock
+//              (a frame-locked HMI);
+//   on-demand  a tick as soon as events are pending, a timer or a transport
+//              deadline is due; logical time read from the host clock (and
+//              recorded) — round trips wait for no frame;
+//   fast       ticks back to back, logical time from the host clock
+//              (benchmarks); I/O still gets its turn between ticks;
+//   stepped    no ticks of its own: a test calls step(), logical time is a
+//              virtual clock that advances only then.
+//
+// Each tick: transports.advance(now) → vm.tick(now) → commands to the
+// transports in emission order; every output also goes to onOutput.
+
+import type { InEvent, Output, Command } from '../../runtime/vm/io.ts';
+import type { Schedule } from '../../runtime/schedule/schedule.ts';
+import type { Transport, TransportFactory, HostLog } from '../../bindings/types.ts';
+
+export type TickMode = 'fixed' | 'on-demand' | 'fast' | 'stepped';
+export const TICK_MODES: readonly TickMode[] = ['fixed', 'on-demand', 'fast', 'stepped'];
+
+/** What the host loop needs of a VM; the in-process Vm and the QuickJS guest proxy both provide it. */
+export interface TickEngine {
+  post(ev: InEvent): boolean;
+  tick(now: number): Output[];
+  hasPendingWork(): boolean;
+  nextDue(): number | undefined;
+}
+
+export interface RunnerOptions {
+  mode: TickMode;
+  /** Ticks per second for fixed mode and the stepped clock's default step; default: the schedule's. */
+  tickRateHz?: number;
+  /** One factory per protocol family (WebSocket, Socket.IO); commands go to the family named by their prefix. */
+  transports: { ws?: TransportFactory; sio?: TransportFactory };
+  env?: Readonly<Record<string, string | undefined>>;
+  log?: HostLog;
+  /** Every output of every tick, in order, with the tick's number and logical time. */
+  onOutput?(o: Output, tick: number, now: number): void;
+  /** Every event as it enters the queue (recording). */
+  onEvent?(ev: InEvent, accepted: boolean): void;
+  /** After each tick (tracing, stop conditions). */
+  onTick?(tick: number, now: number, outputs: Output[]): void;
+  /** Stop after this many ticks (real-time modes). */
+  maxTicks?: number;
+  /** The host clock in ms (monotonic); default performance.now(). */
+  clock?: () => number;
+}
+
+export class Runner {
+  readonly period: number;
+  private readonly transports: { ws?: Transport; sio?: Transport };
+  private readonly clock: () => number;
+  private t0 = 0;
+  private tickCount = 0;
+  private virtualNow = 0;
+  private lastNow = 0;
+  private running = false;
+  private stopped = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private immediate: ReturnType<typeof setImmediate> | undefined;
+  private done: Promise<void>;
+  private resolveDone!: () => void;
+
+  constructor(readonly schedule: Schedule, readonly engine: TickEngine, private readonly opts: RunnerOptions) {
+    this.period = 1000 / (opts.tickRateHz ?? schedule.meta.tickRateHz);
+    this.clock = opts.clock ?? (() => performance.now());
+    this.done = new Promise((r) => (this.resolveDone = r));
+    const ctx = {
+      connections: schedule.connections,
+      sink: { post: (ev: InEvent) => this.post(ev) },
+      log: opts.log ?? { warn: (t: string) => console.error(`warning: ${t}`) },
+      env: opts.env ?? {},
+      seed: schedule.meta.randomSeed,
+      wake: () => this.wake(),
+    };
+    this.transports = {
+      ws: opts.transports.ws && schedule.connections.some((c) => c.kind === 'ws') ? opts.transports.ws(ctx) : undefined,
+      sio: opts.transports.sio && schedule.connections.some((c) => c.kind === 'sio') ? opts.transports.sio(ctx) : undefined,
+    };
+  }
+
+  get ticks(): number {
+    return this.tickCount;
+  }
+
+  /** The logical time of the last tick. */
+  get now(): number {
+    return this.lastNow;
+  }
+
+  /** Starts ticking in a real-time mode; the returned promise settles when the runner stops. */
+  start(): Promise<void> {
+    if (this.opts.mode === 'stepped') throw new Error('a stepped runner is driven by step()');
+    this.running = true;
+    this.t0 = this.clock();
+    this.schedule_(0);
+    return this.done;
+  }
+
+  /** Stepped mode: advances the virtual clock by `dtMs` (default one period) and runs one tick. */
+  step(dtMs = this.period): Output[] {
+    if (this.tickCount > 0) this.virtualNow += dtMs; // the first tick is the boot, at time 0
+    return this.runTick(this.virtualNow);
+  }
+
+  /** Stepped mode: runs `n` ticks. */
+  steps(n: number, dtMs = this.period): void {
+    for (let i = 0; i < n; i++) this.step(dtMs);
+  }
+
+  /** Stops ticking and closes every transport (bounded). */
+  async stop(): Promise<void> {
+    if (this.stopped) return this.done;
+    this.stopped = true;
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
+    await Promise.all([this.transports.ws?.close(), this.transports.sio?.close()]);
+    this.resolveDone();
+  }
+
+  private post(ev: InEvent): void {
+    const ok = this.engine.post(ev);
+    this.opts.onEvent?.(ev, ok);
+    this.wake();
+  }
+
+  private wake(): void {
+    if (this.running && this.opts.mode === 'on-demand') this.schedule_(0);
+  }
+
+  private logicalNow(): number {
+    switch (this.opts.mode) {
+      case 'fixed': return this.tickCount * this.period;
+      case 'stepped': return this.virtualNow;
+      default: return Math.max(this.lastNow, Math.floor(this.clock() - this.t0));
+    }
+  }
+
+  private runTick(now: number): Output[] {
+    this.lastNow = now;
+    this.transports.ws?.advance(now);
+    this.transports.sio?.advance(now);
+    const tick = this.tickCount++;
+    let outputs: Output[];
+    try {
+      outputs = this.engine.tick(now);
+    } catch (e) {
+      // The engine never throws for graph problems; this is a broken sandbox or a bug. Report, keep the host alive.
+      outputs = [{ kind: 'error', code: 'internal', message: `the runtime failed: ${(e as Error)?.message ?? e}` }];
+      this.running = false;
+      queueMicrotask(() => void this.stop());
+    }
+    for (const o of outputs) {
+      this.opts.onOutput?.(o, tick, now);
+      if (o.kind.startsWith('ws.')) this.transports.ws?.handle(o as Command);
+      else if (o.kind.startsWith('sio.')) this.transports.sio?.handle(o as Command);
+    }
+    this.opts.onTick?.(tick, now, outputs);
+    if (this.opts.maxTicks !== undefined && this.tickCount >= this.opts.maxTicks) {
+      this.running = false;
+      queueMicrotask(() => void this.stop());
+    }
+    return outputs;
+  }
+
+  /** Arranges the next tick of a real-time mode, `delay` ms from now (0: as soon as I/O allows). */
+  private schedule_(delay: number): void {
+    if (!this.running) return;
+    if (delay <= 0) {
+      if (this.immediate) return;
+      if (this.timer) { clearTimeout(this.timer); this.timer = undefined; }
+      this.immediate = setImmediate(() => { this.immediate = undefined; this.loop(); });
+    } else {
+      if (this.immediate) return;
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = setTimeout(() => { this.timer = undefined; this.loop(); }, delay);
+    }
+  }
+
+  private loop(): void {
+    if (!this.running) return;
+    const mode = this.opts.mode;
+    if (mode === 'fixed') {
+      this.runTick(this.logicalNow());
+      // Drift-free: tick n is due at t0 + n × period; a late host runs the next tick at once.
+      this.schedule_(this.t0 + this.tickCount * this.period - this.clock());
+      return;
+    }
+    this.runTick(this.logicalNow());
+    if (mode === 'fast' || this.engine.hasPendingWork()) return this.schedule_(0);
+    // on-demand: sleep until the next timer or transport deadline; events wake us earlier.
+    const next = [this.engine.nextDue(), this.transports.ws?.nextDeadline(), this.transports.sio?.nextDeadline()]
+      .filter((x): x is number => x !== undefined)
+      .reduce((a, b) => Math.min(a, b), Infinity);
+    if (next !== Infinity) {
+      const elapsed = this.clock() - this.t0;
+      // A timer armed this tick fires in a later tick even when already due: at least 1 ms on.
+      this.schedule_(Math.max(1, next - elapsed));
+    }
+  }
+}
