@@ -69,10 +69,11 @@ export function disassemble(s: Schedule, opts: { explain?: boolean } = {}): stri
   out.push(`; pulsewire schedule ${JSON.stringify(m.name)}`);
   out.push(`; tick rate ${m.tickRateHz} Hz, start scene ${sceneOrNone(m.startScene, 'none')}, random seed ${m.randomSeed}`);
   out.push(`; limits ${JSON.stringify(m.limits)}`);
+  const count = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
   out.push(
-    `; ${s.consts.length} constants, ${s.connections.length} connections, ${s.scenes.length} scenes, ` +
-      `${s.variables.length} variables, ${s.events.length} events, ${s.regCount} registers, ${code.length} code words, ` +
-      (s.debug ? `debug map of ${s.debug.pcs.length} nodes` : 'no debug map'),
+    `; ${count(s.consts.length, 'constant')}, ${count(s.connections.length, 'connection')}, ${count(s.scenes.length, 'scene')}, ` +
+      `${count(s.variables.length, 'variable')}, ${count(s.events.length, 'event')}, ${count(s.regCount, 'register')}, ` +
+      `${count(code.length, 'code word')}, ` + (s.debug ? `debug map of ${count(s.debug.pcs.length, 'node range')}` : 'no debug map'),
   );
 
   out.push('', 'constants');

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { disassemble, encode, decode, strip, OP, OPS, OP_BY_CODE } from '../../runtime/schedule/index.ts';
-import { sample } from './fixture.ts';
+import { sample, minimal } from './fixture.ts';
 
 // The whole listing of the sample: a change here is a change users see.
 const GOLDEN = `; pulsewire schedule "Demo"
 ; tick rate 60 Hz, start scene s0(Dashboard), random seed 12345
 ; limits {"tickBudget":5000,"callDepth":32}
-; 13 constants, 2 connections, 2 scenes, 2 variables, 3 events, 8 registers, 28 code words, debug map of 4 nodes
+; 13 constants, 2 connections, 2 scenes, 2 variables, 3 events, 8 registers, 28 code words, debug map of 4 node ranges
 
 constants
   k0   null
@@ -86,6 +86,7 @@ describe('schedule/disasm', () => {
     const text = disassemble(strip(sample()));
     assert.ok(!text.includes('; Scene:') && !text.includes('; Project/'));
     assert.match(text, /, no debug map\n/);
+    assert.match(disassemble(minimal()), /; 0 constants, 0 connections, 0 scenes, 0 variables, 0 events, 0 registers, 1 code word, no debug map\n/);
   });
 
   it('with explain, appends each row\'s doc from the opcode table', () => {
