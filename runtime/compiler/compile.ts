@@ -7,6 +7,7 @@ import type { Schedule } from '../schedule/schedule.ts';
 import { resolve } from './resolve.ts';
 import { checkPulseCycles } from './checks.ts';
 import { generate } from './generate.ts';
+import { verify } from '../schedule/verify.ts';
 
 export type CompileResult = { ok: true; schedule: Schedule; diagnostics: [] } | { ok: false; diagnostics: Diagnostic[] };
 
@@ -16,5 +17,7 @@ export function compile(input: string | unknown, opts: { file?: string } = {}): 
   const { graph, diagnostics } = resolve(loaded.project);
   if (diagnostics.length === 0) diagnostics.push(...checkPulseCycles(graph));
   if (diagnostics.length) return { ok: false, diagnostics };
-  return { ok: true, schedule: generate(graph), diagnostics: [] };
+  const schedule = generate(graph);
+  verify(schedule); // a generated schedule the loader would refuse is a compiler bug: fail loudly here
+  return { ok: true, schedule, diagnostics: [] };
 }

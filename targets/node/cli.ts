@@ -210,9 +210,13 @@ export async function runSchedule(schedule: Schedule, s: RunSettings): Promise<n
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
+  if (!name) {
+    process.stderr.write(mainHelp()); // no command is a usage error: help on stderr, exit 2
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(mainHelp());
-    return name ? 0 : 2;
+    return 0;
   }
   if (name === '--version' || name === '-V') {
     process.stdout.write(VERSION + '\n');
