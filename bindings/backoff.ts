@@ -21,7 +21,9 @@ export class Backoff {
   /** Records a failed attempt and returns the delay before the next one, in ms. */
   next(): number {
     const p = this.policy;
-    const base = Math.min(p.maxDelayMs, p.initialDelayMs * Math.pow(p.factor, this.attempts));
+    // With initialDelayMs 0 the product would become 0 × Infinity = NaN after ~1000 attempts
+    // (maxAttempts 0 never stops), and a NaN deadline fires at once: a busy loop.
+    const base = p.initialDelayMs > 0 ? Math.min(p.maxDelayMs, p.initialDelayMs * Math.pow(p.factor, this.attempts)) : 0;
     this.attempts++;
     const spread = base * p.jitter * (this.rng.next() * 2 - 1);
     return Math.max(0, Math.round(base + spread));
