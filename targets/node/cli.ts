@@ -9,7 +9,7 @@ import type { Schedule } from '../../runtime/schedule/schedule.ts';
 import type { Output } from '../../runtime/vm/io.ts';
 import { loadSchedule, overrideConnections } from '../shared/load.ts';
 import { TICK_MODES, type TickMode } from '../shared/runner.ts';
-import { createNodeRuntime } from './runtime.ts';
+import { createRuntime } from '../runtime.ts';
 import { runDemo } from './demo.ts';
 import { formatOutput } from './output.ts';
 
@@ -173,7 +173,7 @@ export interface RunSettings {
 /** Runs a schedule on the Node target until --ticks, --duration or a signal; resolves to the exit code. */
 export async function runSchedule(schedule: Schedule, s: RunSettings): Promise<number> {
   let failed = false;
-  const { runner } = createNodeRuntime(schedule, {
+  const { runner } = createRuntime(schedule, {
     mode: s.mode,
     tickRateHz: s.rate,
     maxTicks: s.mode === 'stepped' ? undefined : s.ticks,

@@ -16,6 +16,7 @@
 
 import type { InEvent, Output, Command } from '../../runtime/vm/io.ts';
 import type { Schedule } from '../../runtime/schedule/schedule.ts';
+import type { Value } from '../../runtime/values.ts';
 import type { Transport, TransportFactory, HostLog } from '../../bindings/types.ts';
 
 export type TickMode = 'fixed' | 'on-demand' | 'fast' | 'stepped';
@@ -27,6 +28,10 @@ export interface TickEngine {
   tick(now: number): Output[];
   hasPendingWork(): boolean;
   nextDue(): number | undefined;
+  /** Every variable by qualified name (`speed`, `Dashboard/speed`). */
+  variables(): Record<string, Value>;
+  /** Releases what the engine holds (a sandbox); idempotent. */
+  dispose?(): void;
 }
 
 export interface RunnerOptions {
@@ -119,6 +124,7 @@ export class Runner {
     if (this.timer) clearTimeout(this.timer);
     if (this.immediate) clearImmediate(this.immediate);
     await Promise.all([this.transports.ws?.close(), this.transports.sio?.close()]);
+    this.engine.dispose?.();
     this.resolveDone();
   }
 
