@@ -8,6 +8,8 @@ import type { Limits } from '../limits.ts';
 export const PROJECT_FORMAT = 'pulsewire-project/1';
 
 export interface ProjectFile {
+  /** Optional pointer to project.schema.json for editors (completion while typing); ignored by pulsewire. */
+  $schema?: string;
   format: typeof PROJECT_FORMAT;
   name: string;
   settings?: ProjectSettings;
@@ -96,10 +98,21 @@ export interface LinkDecl {
 export interface Diagnostic {
   /** Stable short code, e.g. `unknown-node-type`. */
   code: string;
-  /** `Project`, `Scene:Name` or `Function:Name`; `settings` for project settings. */
+  /**
+   * `Project`, `Scene:Name` or `Function:Name`; `settings` for project settings.
+   * The loader also uses `Project` for the file as a whole (syntax, format,
+   * top-level keys) and `scopes[3]` for a scope without a usable kind or name.
+   */
   scope: string;
   node?: string;
   message: string;
+  /** JSON Pointer of the offending value in the project file (e.g. `/scopes/1/nodes/4/type`), when there is one. */
+  path?: string;
+  /** 1-based line and column in the file text, when known (JSON syntax errors). */
+  line?: number;
+  column?: number;
+  /** The file the diagnostic is about, when the caller named it (loadProject's `opts.file`). */
+  file?: string;
 }
 
 /** `file: scope/node: message`, as the CLI prints diagnostics. */
