@@ -4,7 +4,7 @@
 import { build } from 'esbuild';
 
 const quiet = process.argv.includes('--quiet');
-const external = ['ws', 'socket.io-client', 'quickjs-emscripten-core', '@jitl/quickjs-wasmfile-release-sync', 'ajv', 'bufferutil', 'utf-8-validate'];
+const external = ['ws', 'socket.io-client', 'socket.io', 'quickjs-emscripten-core', '@jitl/quickjs-wasmfile-release-sync', 'ajv', 'bufferutil', 'utf-8-validate'];
 
 try {
   const r = await build({

@@ -208,7 +208,7 @@ export class Vm {
   private unhandled(ev: Delivery): void {
     if (ev.kind === 'ws.error' || ev.kind === 'sio.error') {
       const conn = this.schedule.connections[ev.conn]?.name ?? `connection ${ev.conn}`;
-      this.emit({ kind: 'error', code: ev.code, message: ev.message.startsWith(conn) ? ev.message : `${conn}: ${ev.message}` });
+      this.emit({ kind: 'error', code: ev.code, message: ev.message.includes(conn) ? ev.message : `${conn}: ${ev.message}` });
     }
   }
 
@@ -377,7 +377,9 @@ export class Vm {
           case OP.RAND: {
             const lo = R[code[pc + 2]] as number, hi = R[code[pc + 3]] as number;
             const u = this.rng.next();
-            R[code[pc + 1]] = code[pc + 4] === 1 ? Math.floor(lo + u * (Math.floor(hi) - Math.ceil(lo) + 1)) : lo + u * (hi - lo);
+            // Integer: one of the whole numbers ceil(lo)..floor(hi). Offset from ceil(lo), not lo, or a Min
+            // that is not whole (0.5) could give floor(lo) (0), outside [Min, Max].
+            R[code[pc + 1]] = code[pc + 4] === 1 ? Math.ceil(lo) + Math.floor(u * (Math.floor(hi) - Math.ceil(lo) + 1)) : lo + u * (hi - lo);
             pc += 5;
             break;
           }

@@ -1,9 +1,11 @@
-// `npm start`: the telemetry dashboard of examples/telemetry against a back
-// end started in this process on 127.0.0.1 (an ephemeral port), printing
-// variable changes as they happen.
+// `npm start`: the dashboard of examples/telemetry against its two back ends,
+// started in this process on 127.0.0.1 (ephemeral ports): telemetry over
+// WebSocket, vehicle alerts over Socket.IO. Prints variable changes as they
+// happen, alerts, and the back end's view of the acknowledgements.
 
 import project from '../../examples/telemetry/project.json' with { type: 'json' };
 import { startTelemetryServer } from '../../examples/telemetry/backend.ts';
+import { startAlertServer } from '../../examples/telemetry/alerts.ts';
 import { compile } from '../../runtime/compiler/index.ts';
 import { overrideConnections } from '../shared/load.ts';
 import { toText } from '../../runtime/values.ts';
@@ -16,8 +18,12 @@ export async function runDemo(opts: { duration?: number; verbose: boolean }): Pr
     return 1;
   }
   const telemetry = await startTelemetryServer({ intervalMs: 250 });
-  process.stdout.write(`telemetry back end on ${telemetry.url}; dashboard running${opts.duration ? ` for ${opts.duration} s` : ' (Ctrl-C to stop)'}\n`);
-  const schedule = overrideConnections(compiled.schedule, { Telemetry: telemetry.url });
+  const alerts = await startAlertServer({ intervalMs: 2000, onAck: (id) => process.stdout.write(`  (alerts back end: alert ${id} acknowledged)\n`) });
+  process.stdout.write(
+    `telemetry back end (WebSocket) on ${telemetry.url}, alerts back end (Socket.IO, /vehicle) on ${alerts.url}\n` +
+      `dashboard running${opts.duration ? ` for ${opts.duration} s` : ' (Ctrl-C to stop)'}\n`,
+  );
+  const schedule = overrideConnections(compiled.schedule, { Telemetry: telemetry.url, Alerts: alerts.url });
   try {
     return await runSchedule(schedule, {
       mode: 'on-demand',
@@ -28,6 +34,6 @@ export async function runDemo(opts: { duration?: number; verbose: boolean }): Pr
       },
     });
   } finally {
-    await telemetry.close();
+    await Promise.all([telemetry.close(), alerts.close()]);
   }
 }

@@ -130,8 +130,8 @@ describe('pulsewire CLI', () => {
     assert.deepEqual(r.stdout.trim().split('\n'), ['[info] tick', '[info] tick', '[info] tick']);
   });
 
-  it('npm start\'s demo shows telemetry variables from its back end and stops at --duration', async () => {
-    const child = spawn(process.execPath, [BIN, 'demo', '--duration', '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  it('npm start\'s demo shows telemetry variables and acknowledged Socket.IO alerts from its back ends, and stops at --duration', async () => {
+    const child = spawn(process.execPath, [BIN, 'demo', '--duration', '2.5'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
@@ -139,5 +139,7 @@ describe('pulsewire CLI', () => {
     assert.match(out, /connected = true/);
     assert.match(out, /speed = \d+/);
     assert.match(out, /gear = \d/);
+    assert.match(out, /\[warning\] vehicle alert: tyre pressure low/);
+    assert.match(out, /alerts back end: alert 1 acknowledged/);
   });
 });
