@@ -56,6 +56,8 @@ export interface ConnectionSettings {
   sendBuffer?: { highWaterBytes?: number; lowWaterBytes?: number };
   /** Largest inbound message in bytes. */
   maxMessageBytes?: number;
+  /** Socket.IO only: Engine.IO transports in the order to try; default ["websocket"]. */
+  transports?: Array<'websocket' | 'polling'>;
 }
 
 export interface VariableDecl {
