@@ -35,6 +35,8 @@ export interface ConnectionOptions {
   offlineQueue: number;
   sendBuffer: { highWaterBytes: number; lowWaterBytes: number };
   maxMessageBytes: number;
+  /** Socket.IO only: Engine.IO transports in the order to try. */
+  transports: Array<'websocket' | 'polling'>;
 }
 
 export type SecretValue = string | { env: string };
@@ -49,6 +51,8 @@ export const DEFAULT_OPTIONS: ConnectionOptions = {
   offlineQueue: 64,
   sendBuffer: { highWaterBytes: 1 << 20, lowWaterBytes: 1 << 18 },
   maxMessageBytes: 1 << 20,
+  // WebSocket only: on a board, HTTP long-polling costs round trips and an upgrade for nothing.
+  transports: ['websocket'],
 };
 
 type Obj = { [key: string]: Value };
@@ -86,7 +90,14 @@ export function connectionOptions(entry: ConnectionEntry): ConnectionOptions {
     offlineQueue: Math.floor(num(o.offlineQueue, d.offlineQueue)),
     sendBuffer: { highWaterBytes: high, lowWaterBytes: Math.min(num(sb.lowWaterBytes, d.sendBuffer.lowWaterBytes), high) },
     maxMessageBytes: Math.floor(num(o.maxMessageBytes, d.maxMessageBytes, 1)),
+    transports: transportsFrom(o.transports),
   };
+}
+
+/** The `transports` option: known Engine.IO transport names in the given order, else the default. */
+export function transportsFrom(option: unknown): Array<'websocket' | 'polling'> {
+  const names = Array.isArray(option) ? option.filter((n): n is 'websocket' | 'polling' => n === 'websocket' || n === 'polling') : [];
+  return names.length > 0 ? names : [...DEFAULT_OPTIONS.transports];
 }
 
 /** Reads a secret; undefined when it names an environment variable that is not set. */

@@ -95,13 +95,3 @@ export function trackingAgent(secure: boolean, live: LiveSockets): HttpAgent {
     }
   })();
 }
-
-/**
- * The `transports` option: Engine.IO transport names, in the order to try.
- * Default: WebSocket only — on a board, HTTP long-polling costs round trips
- * and an upgrade for nothing when the back end speaks WebSocket.
- */
-export function transportsFrom(option: unknown): Array<'websocket' | 'polling'> {
-  const names = Array.isArray(option) ? option.filter((n): n is 'websocket' | 'polling' => n === 'websocket' || n === 'polling') : [];
-  return names.length > 0 ? names : ['websocket'];
-}

@@ -37,7 +37,7 @@ import type { ConnectionEntry } from '../../runtime/schedule/schedule.ts';
 import type { Value } from '../../runtime/values.ts';
 import { connectionOptions, missingSecrets, resolveSecret, type ConnectionOptions, type SecretValue } from '../options.ts';
 import { endpointOf, type Endpoint } from './errors.ts';
-import { classifyConnectError, messageText, namespaceOf, trackingAgent, transportsFrom, type LiveSockets } from './socketio-wire.ts';
+import { classifyConnectError, messageText, namespaceOf, trackingAgent, type LiveSockets } from './socketio-wire.ts';
 
 /** How long close() waits for close handshakes before destroying the sockets that are left. */
 const CLOSE_GRACE_MS = 500;
@@ -177,7 +177,7 @@ class SioConnection {
     try {
       manager = new Manager(this.entry.url, {
         autoConnect: false,
-        transports: transportsFrom(this.entry.options.transports),
+        transports: o.transports,
         // Typed string | boolean for browsers; on Node, engine.io-client hands it to ws and http as an Agent.
         agent: trackingAgent(/^(https|wss):/i.test(this.entry.url), this.live) as unknown as boolean,
         reconnection: rc.enabled,

@@ -3,7 +3,8 @@
 
 import { strict as assert } from 'node:assert';
 import { endpointOf } from '../../bindings/node/errors.ts';
-import { classifyConnectError, messageText, namespaceOf, transportsFrom } from '../../bindings/node/socketio-wire.ts';
+import { classifyConnectError, messageText, namespaceOf } from '../../bindings/node/socketio-wire.ts';
+import { transportsFrom } from '../../bindings/options.ts';
 
 describe('bindings/node/socketio-wire', () => {
   it("namespaceOf: '' is '/', a missing leading slash is added", () => {
