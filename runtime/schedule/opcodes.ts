@@ -144,13 +144,12 @@ export const OP = Object.fromEntries(OP_NAMES.map((n) => [n, OPS[n].code])) as {
 
 /**
  * The number of words an instruction at `pc` occupies (opcode included),
- * or -1 if its variadic count is negative or runs past the end of the code.
+ * or -1 if its variadic count is missing or negative.
  */
 export function instructionLength(code: ArrayLike<number>, pc: number, name: OpName): number {
   const shape = OPS[name].shape;
   if (!shape.endsWith('*')) return 1 + shape.length;
   const countAt = pc + shape.length; // the word after the fixed operands
   if (countAt >= code.length || code[countAt] < 0) return -1;
-  const len = 1 + shape.length + code[countAt];
-  return pc + len > code.length ? -1 : len;
+  return 1 + shape.length + code[countAt]; // may run past the end: the verifier says by how much
 }
