@@ -11,6 +11,8 @@ export interface AlertServer {
   port: number;
   /** Alert ids acknowledged by clients, in arrival order. */
   acks: string[];
+  /** Clients connected to /vehicle now. */
+  clients(): number;
   /** Emits one alert to every client of /vehicle now. */
   alert(text: string): number;
   close(): Promise<void>;
@@ -45,6 +47,7 @@ export async function startAlertServer(opts: { port?: number; intervalMs?: numbe
     url: `http://127.0.0.1:${port}`,
     port,
     acks,
+    clients: () => vehicle.sockets.size,
     alert,
     close: () =>
       new Promise<void>((r) => {
