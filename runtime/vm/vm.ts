@@ -232,7 +232,9 @@ export class Vm {
   }
 
   private switchScene(s: number): void {
-    if (s !== this.scene && this.scene >= 0) this.timers.dropOwner(this.scene + 1);
+    // The outgoing scene's timers go, also when a scene reloads itself: it restarts from its initial
+    // variables below, and its On Scene Loaded would start its timers a second time beside the old ones.
+    if (this.scene >= 0) this.timers.dropOwner(this.scene + 1);
     this.scene = s;
     // A loaded scene starts from its variables' initial values.
     this.schedule.variables.forEach((v, i) => {
