@@ -7,8 +7,10 @@
 export interface Timer {
   id: number;
   due: number;
-  /** 0 for a timeout; the period in ms for an interval. */
+  /** The period in ms of an interval (0: every tick); 0 for a timeout. */
   period: number;
+  /** An interval (Start Interval): re-armed after each firing. Kept apart from `period`, which may be 0 for an interval too. */
+  repeat: boolean;
   seq: number;
   firePc: number;
   cancelPc: number;
@@ -29,9 +31,9 @@ export class TimerSet {
   }
 
   /** A new timer's id, or 0 when the set is full. */
-  start(due: number, period: number, firePc: number, cancelPc: number, owner: number, tick: number): number {
+  start(due: number, period: number, repeat: boolean, firePc: number, cancelPc: number, owner: number, tick: number): number {
     if (this.list.length >= this.capacity) return 0;
-    const t: Timer = { id: this.nextId++, due, period, seq: this.seq++, firePc, cancelPc, owner, armedTick: tick };
+    const t: Timer = { id: this.nextId++, due, period, repeat, seq: this.seq++, firePc, cancelPc, owner, armedTick: tick };
     this.insert(t);
     return t.id;
   }
@@ -51,11 +53,14 @@ export class TimerSet {
     return undefined;
   }
 
-  /** Puts an interval back for its next period (skipping periods the clock jumped over). */
+  /**
+   * Puts an interval back for its next period (skipping periods the clock jumped over). A zero period
+   * is due at once: armed in this tick, it fires in the next one, so it runs once per tick.
+   */
   rearm(t: Timer, now: number, tick: number): void {
-    const p = Math.max(t.period, 1);
-    let due = t.due + p;
-    if (due <= now) due += Math.ceil((now - due + 1) / p) * p;
+    const p = t.period;
+    let due = p > 0 ? t.due + p : now;
+    if (p > 0 && due <= now) due += Math.ceil((now - due + 1) / p) * p;
     t.due = due;
     t.seq = this.seq++;
     t.armedTick = tick;

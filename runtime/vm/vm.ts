@@ -248,7 +248,8 @@ export class Vm {
   }
 
   private fire(t: Timer): void {
-    if (t.period > 0) this.timers.rearm(t, this.now, this.tickNo);
+    // `repeat`, not `period > 0`: a zero-second Start Interval used to look like a timeout and fired only once.
+    if (t.repeat) this.timers.rearm(t, this.now, this.tickNo);
     this.run(t.firePc);
   }
 
@@ -451,7 +452,7 @@ export class Vm {
             const seconds = R[code[pc + 2]] as number;
             const ms = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0;
             const interval = code[pc + 5] === 1;
-            const id = this.timers.start(this.now + ms, interval ? ms : 0, code[pc + 3], code[pc + 4], code[pc + 6], this.tickNo);
+            const id = this.timers.start(this.now + ms, interval ? ms : 0, interval, code[pc + 3], code[pc + 4], code[pc + 6], this.tickNo);
             if (id === 0) throw new VmError('timers_full', `more than ${this.limits.timers} timers at once`);
             R[code[pc + 1]] = id;
             pc += 7;
