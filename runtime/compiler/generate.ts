@@ -189,8 +189,12 @@ export function generate(graph: Graph): Schedule {
         callFunction(name, arg) {
           const fn = graph.functions.get(name)!;
           for (const p of fn.parameters) emit('MOV', [outReg(fn.input!, p.name), arg(p.name)]);
+          // The result registers are shared by every call of the function: start each call from the
+          // defaults, or a body that reaches no Function Output would hand back an earlier call's results.
+          const results = fnResults(name);
+          for (const r of fn.results) emit('MOV', [results.get(r.name)!, constReg(defaultValue(r.type))]);
           emit('CALL', [entry(fn.input!)]);
-          return fnResults(name);
+          return results;
         },
         ownResults: () => fnResults(n.scope.fn!.name),
       };
