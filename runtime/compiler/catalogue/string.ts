@@ -41,7 +41,10 @@ export const stringNodes: NodeSpec[] = [
     },
   },
   simple('Contains', 'CONTAINS', [text('Input'), text('Substring')], 'Bool'),
-  simple('Length', 'LEN', [text('Input')], 'Int'),
+  // Input is Any, not String: a String input would turn a parsed array or object into its JSON text
+  // first, so Length counted characters of the text instead of items (LEN counts items itself).
+  // Strings, numbers and Bools still count characters; Binary counts bytes.
+  simple('Length', 'LEN', [{ name: 'Input', type: 'Any' }], 'Int'),
   simple('Split', 'SPLIT', [text('Input'), text('Separator', ',')], 'Any'),
   simple('Replace', 'REPLACE', [text('Input'), text('Search'), text('Replacement', '')]),
   simple('Substring', 'SUBSTR', [text('Input'), { name: 'Start', type: 'Int', default: 0 }, { name: 'Length', type: 'Int', default: -1 }]),
