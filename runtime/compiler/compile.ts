@@ -15,7 +15,9 @@ export function compile(input: string | unknown, opts: { file?: string } = {}): 
   const loaded = loadProject(input, opts);
   if (!loaded.project) return { ok: false, diagnostics: loaded.diagnostics };
   const { graph, diagnostics } = resolve(loaded.project);
-  if (diagnostics.length === 0) diagnostics.push(...checkPulseCycles(graph));
+  // Always, not only on an otherwise clean graph: a designer sees every problem in one pass (DESIGN.md).
+  // Nodes that failed to resolve are simply not in the graph, so they cannot add false cycles.
+  diagnostics.push(...checkPulseCycles(graph));
   if (diagnostics.length) return { ok: false, diagnostics };
   const schedule = generate(graph);
   verify(schedule); // a generated schedule the loader would refuse is a compiler bug: fail loudly here
