@@ -302,6 +302,12 @@ function resolveAttributes(node: RNode, specs: readonly AttrSpec[], at: (code: s
     }
     node.attrs[s.name] = v;
   }
+  // Rules between attributes (a Switch's Cases must be values of its Data Type).
+  const cross = ok ? node.spec.checkAttributes?.(node.attrs) : undefined;
+  if (cross) {
+    at('bad-attribute', `attribute "${cross.attribute}" ${cross.problem}`);
+    ok = false;
+  }
   return ok;
 }
 

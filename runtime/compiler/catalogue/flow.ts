@@ -4,7 +4,7 @@
 import type { NodeSpec, PinSpec, Attrs, NodeGen } from './types.ts';
 import { PULSE, numbered } from './types.ts';
 import { ANYWHERE } from './scopes.ts';
-import { literalValue, type TypeName } from '../../values.ts';
+import { literalFits, literalValue, type TypeName } from '../../values.ts';
 
 const family = 'flow';
 const pulseIn: PinSpec = { name: PULSE, type: 'Pulse' };
@@ -61,6 +61,12 @@ export const flowNodes: NodeSpec[] = [
     // Cases are compared top to bottom; the first equal one fires, else Default.
     type: 'Switch', family, scopes: ANYWHERE, kind: 'action',
     attributes: [{ name: 'Data Type', kind: 'type', default: 'Int' }, { name: 'Cases', kind: 'list', default: [] }],
+    // A case that is not a value of the Data Type could never match (or, for Binary, not even load): say so.
+    checkAttributes: (a) => {
+      const t = a['Data Type'] as TypeName;
+      const i = (a.Cases as unknown[]).findIndex((c) => !literalFits(c, t));
+      return i < 0 ? undefined : { attribute: 'Cases', problem: `item ${i} (${JSON.stringify((a.Cases as unknown[])[i])}) is not a value of the Data Type ${t}` };
+    },
     pins: (a) => ({
       inputs: [pulseIn, { name: 'Input', type: a['Data Type'] as TypeName }],
       outputs: [...numbered('Case', caseCount(a), 'Pulse'), { name: 'Default', type: 'Pulse' }],

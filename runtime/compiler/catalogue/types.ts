@@ -116,6 +116,8 @@ export interface NodeSpec {
    *         and its outputs keep their last value — as the editor allows.
    */
   kind: 'event' | 'action' | 'data';
+  /** Checks that need several attributes together (each alone already checked): the problem, if any. */
+  checkAttributes?(a: Attrs): { attribute: string; problem: string } | undefined;
   /** Pins for these attributes. Action nodes list their pulse pins; data nodes' optional ► pins are implied. */
   pins(a: Attrs, cx: PinContext): { inputs: PinSpec[]; outputs: PinSpec[] };
   /** For event nodes: which event, and the key that selects it (connection, scene). */
