@@ -86,6 +86,9 @@ export function resolve(project: ProjectFile): { graph: Graph; diagnostics: Diag
   const typeOfVar = (i: number): TypeName => Object.keys(TYPES).find((k) => TYPES[k as TypeName] === variables[i].type) as TypeName;
 
   // ── nodes ──
+  // `label\0pin` of inputs that were given a value the compiler could not use (a refused literal, a link
+  // from a node that did not resolve): that is already reported, so no missing-input for them as well.
+  const hasValue = new Set<string>();
   for (const scope of scopes) {
     const cx: PinContext = {
       variableType: (name) => {
@@ -121,6 +124,9 @@ export function resolve(project: ProjectFile): { graph: Graph; diagnostics: Diag
       for (const a of spec.attributes) {
         const v = node.attrs[a.name];
         if (a.kind === 'connection') {
+          // A node of a disabled plugin is reported as such; its plugin's connections are not loaded, so
+          // looking its Configuration up would add a misleading "names no connection".
+          if (spec.plugin && !plugins[spec.plugin]) continue;
           const want = spec.plugin === 'Socket.IO' ? 'sio' : 'ws';
           const i = connections.findIndex((c) => c.name === v && c.kind === want);
           if (i < 0) {
@@ -145,6 +151,12 @@ export function resolve(project: ProjectFile): { graph: Graph; diagnostics: Diag
           else node.refs.fn = fn;
         }
       }
+      if (spec.attributes.some((a) => a.kind === 'function') && !node.refs.fn) {
+        // Its pins come from the function's signature: unknown, so the node stays unresolved (like one with
+        // bad attributes) and its links are not reported again as "no such pin".
+        scope.byId.set(decl.id, node);
+        continue;
+      }
       let pins: { inputs: PinSpec[]; outputs: PinSpec[] };
       try {
         pins = spec.pins(node.attrs, cx);
@@ -165,8 +177,10 @@ export function resolve(project: ProjectFile): { graph: Graph; diagnostics: Diag
           continue;
         }
         const t: TypeName = p.type === 'Number' ? (Number.isInteger(value) ? 'Int' : 'Float') : p.type;
-        if (!literalFits(value, t)) at('bad-literal', `input "${pin}" expects ${describeType(p.type)}, got ${JSON.stringify(value)}`);
-        else node.literals.set(pin, literalValue(value, t));
+        if (!literalFits(value, t)) {
+          at('bad-literal', `input "${pin}" expects ${describeType(p.type)}, got ${JSON.stringify(value)}`);
+          hasValue.add(`${scope.label}/${decl.id}\u0000${pin}`);
+        } else node.literals.set(pin, literalValue(value, t));
       }
       if (scope.byId.has(decl.id)) continue; // a duplicate id: the loader reports it
       scope.byId.set(decl.id, node);
@@ -190,10 +204,16 @@ export function resolve(project: ProjectFile): { graph: Graph; diagnostics: Diag
         const missing = !from ? fromId : toId;
         if (!scope.decl.nodes.some((n) => n.id === missing)) {
           report('unknown-link-node', scope.label, missing, `a link names node "${missing}", which is not in this scope`);
-        }
+        } else if (to) hasValue.add(`${to.label}\u0000${pinName(toPinRaw)}`); // fed by an unknown node type
         continue;
       }
-      if (from.outputs.size === 0 && from.inputs.size === 0) continue; // unresolved node, already reported
+      // An unresolved node at either end (bad attributes, unknown function) was already reported; its pins
+      // are unknown, so a link into it must not add a misleading "has no input" (checking only `from` did),
+      // nor a link out of it a "needs a link or a value" at the other end.
+      if ((from.outputs.size === 0 && from.inputs.size === 0) || (to.outputs.size === 0 && to.inputs.size === 0)) {
+        hasValue.add(`${to.label}\u0000${pinName(toPinRaw)}`);
+        continue;
+      }
       const fromPin = pinName(fromPinRaw);
       const toPin = pinName(toPinRaw);
       const out = from.outputs.get(fromPin);
@@ -240,7 +260,7 @@ export function resolve(project: ProjectFile): { graph: Graph; diagnostics: Diag
             report('link-type', scope.label, node.id,
               `input "${pin}" (${describeType(spec.type)}) cannot take the ${from} output "${src.pin}" of ${src.node.id}: ${linkHint(from, to)}`);
           }
-        } else if (!node.literals.has(pin) && spec.default === undefined) {
+        } else if (!node.literals.has(pin) && spec.default === undefined && !hasValue.has(`${node.label}\u0000${pin}`)) {
           report('missing-input', scope.label, node.id, `input "${pin}" of ${node.decl.type} needs a link or a value`);
         }
       }
@@ -383,7 +403,8 @@ function describeType(t: PinSpec['type']): string {
 }
 
 function hintPins(name: string, pins: Map<string, PinSpec>): string {
-  const hint = suggest(name, [...pins.keys()]);
+  // Never suggest the pulse pin for a one-letter slip ("x" → "►"): a data pin was meant.
+  const hint = suggest(name, [...pins.keys()].filter((p) => p !== PULSE));
   if (hint) return ` (did you mean "${hint}"?)`;
   const names = [...pins.keys()].filter((p) => p !== PULSE);
   return names.length ? ` (it has: ${names.join(', ')})` : '';
