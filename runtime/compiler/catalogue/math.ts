@@ -30,8 +30,13 @@ const value = (type: string, attrs: NodeSpec['attributes'], outType: (a: Record<
 });
 
 export const mathNodes: NodeSpec[] = [
-  value('Numerical Value', [{ name: 'Value', kind: 'number', default: 0 }, { name: 'Data Type', kind: 'enum', values: ['Int', 'Float'], default: 'Float' }],
-    (a) => (a['Data Type'] === 'Int' ? 'Int' : 'Float')),
+  {
+    ...value('Numerical Value', [{ name: 'Value', kind: 'number', default: 0 }, { name: 'Data Type', kind: 'enum', values: ['Int', 'Float'], default: 'Float' }],
+      (a) => (a['Data Type'] === 'Int' ? 'Int' : 'Float')),
+    // An Int output must hold a whole number: Value 2.5 with Data Type Int would pass 2.5 on as an Int.
+    checkAttributes: (a) => (a['Data Type'] === 'Int' && !Number.isInteger(a.Value)
+      ? { attribute: 'Value', problem: `${a.Value} is not a whole number, but the Data Type is Int` } : undefined),
+  },
   value('Bool Value', [{ name: 'Value', kind: 'bool', default: false }], () => 'Bool'),
   variadic('Add', 'ADD', 'Number'),
   variadic('Subtract', 'SUB', 'Number'),
