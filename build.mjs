@@ -1,13 +1,16 @@
-// Builds the bundles: dist/cli.mjs (the Node CLI and library). Board bundles
-// and the QuickJS guest come from here too (see README, "Targets").
+// Builds the bundles (see README, "Targets and boards"):
+//   dist/cli.mjs                 the Node CLI and library, dependencies external
+//   dist/board-node/runner.mjs   the Node engine's board runtime, self-contained
+// and the QuickJS guest. Each bundle is one function below.
 //   node build.mjs [--quiet]
 import { build } from 'esbuild';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 const quiet = process.argv.includes('--quiet');
-const external = ['ws', 'socket.io-client', 'socket.io', 'quickjs-emscripten-core', '@jitl/quickjs-wasmfile-release-sync', 'ajv', 'bufferutil', 'utf-8-validate'];
 
-try {
-  const r = await build({
+function buildCli() {
+  const external = ['ws', 'socket.io-client', 'socket.io', 'quickjs-emscripten-core', '@jitl/quickjs-wasmfile-release-sync', 'ajv', 'bufferutil', 'utf-8-validate'];
+  return build({
     entryPoints: { cli: 'targets/node/cli.ts' },
     outdir: 'dist',
     outExtension: { '.js': '.mjs' },
@@ -20,7 +23,58 @@ try {
     metafile: true,
     logLevel: 'warning',
   });
-  if (!quiet) for (const [f, o] of Object.entries(r.metafile.outputs)) if (!f.endsWith('.map')) console.log(`${f}  ${o.bytes} bytes`);
+}
+
+// The board runtime of engine node: `pulsewire build` copies every file of
+// dist/board-<engine>/ into a board folder (docs/BOARDS.md), so the folder
+// is emptied first and holds nothing but what a board runs. Everything is
+// bundled, ws and socket.io-client included: a board has Node.js (Debian
+// bookworm's is 18) and no node_modules.
+async function buildBoardNode() {
+  rmSync('dist/board-node', { recursive: true, force: true });
+  const r = await build({
+    entryPoints: { runner: 'targets/boards/runner.ts' },
+    outdir: 'dist/board-node',
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node18',
+    // ws loads these optional native add-ons with require() inside try/catch:
+    // left out of the bundle, they are simply absent on a board.
+    external: ['bufferutil', 'utf-8-validate'],
+    // The bundled CommonJS (ws, engine.io-client) require()s Node's built-ins;
+    // an ES module has no require of its own.
+    banner: { js: "import { createRequire as __pulsewireRequire } from 'node:module';\nconst require = __pulsewireRequire(import.meta.url);" },
+    minify: true, // a board's flash is small: less than half the size
+    metafile: true,
+    logLevel: 'warning',
+  });
+  writeLicenses(r.metafile, 'dist/board-node/THIRD-PARTY-LICENSES.txt');
+  return r;
+}
+
+// A board folder redistributes the bundled libraries: their names, versions
+// and license texts go with it, in a stable order.
+function writeLicenses(metafile, out) {
+  const dirs = new Set();
+  for (const f of Object.keys(metafile.inputs)) {
+    const m = /^(.*?node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(f);
+    if (m) dirs.add(m[1]);
+  }
+  const parts = [...dirs].sort().map((dir) => {
+    const pkg = JSON.parse(readFileSync(`${dir}/package.json`, 'utf8'));
+    const file = readdirSync(dir).sort().find((n) => /^licen[cs]e/i.test(n));
+    const text = file ? readFileSync(`${dir}/${file}`, 'utf8').trim() : `License: ${pkg.license}`;
+    return `${pkg.name} ${pkg.version}${pkg.license ? ` (${pkg.license})` : ''}\n\n${text}\n`;
+  });
+  writeFileSync(out, `Libraries bundled into runner.mjs\n\n${parts.join('\n' + '-'.repeat(72) + '\n\n')}`);
+}
+
+try {
+  for (const r of [await buildCli(), await buildBoardNode()]) {
+    if (!quiet) for (const [f, o] of Object.entries(r.metafile.outputs)) if (!f.endsWith('.map')) console.log(`${f}  ${o.bytes} bytes`);
+  }
 } catch {
   // esbuild has printed the errors.
   process.exit(1);

@@ -1,0 +1,150 @@
+// The board runner: what `./start` runs on a board whose engine is Node.js.
+// build.mjs bundles this file with everything it imports — ws and
+// socket.io-client included — into dist/board-node/runner.mjs, so a board
+// needs Node.js and its folder, no node_modules. It runs a .pws and never
+// compiles (the compiler and its schema validator stay out of the bundle);
+// how it runs comes from config.json beside it, the board profile that
+// `pulsewire build` wrote (docs/BOARDS.md has the contract).
+//
+//   node runner.mjs schedule.pws [--connect NAME=URL]... [--duration S] [--ticks N] [--verbose]
+//
+// Output and exit codes are those of `pulsewire run`: console lines on
+// stdout, runtime errors on stderr; 0 ok, 1 a failure, 2 a usage error.
+
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { decode, ScheduleError } from '../../runtime/schedule/index.ts';
+import type { Schedule } from '../../runtime/schedule/schedule.ts';
+import { createRuntime } from '../runtime.ts';
+import { formatOutput } from '../node/output.ts';
+import { parseProfile, type BoardProfile } from './profile.ts';
+
+const USAGE = 'usage: node runner.mjs schedule.pws [--connect NAME=URL]... [--duration SECONDS] [--ticks N] [--verbose] [--config FILE]';
+
+class Exit extends Error {
+  constructor(readonly code: 1 | 2, message: string) {
+    super(message);
+  }
+}
+
+function readConfig(file: string): BoardProfile {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Exit(1, `${file}: cannot read the board configuration (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  const r = parseProfile(value, file);
+  if (!r.ok) throw new Exit(1, r.errors.join('\n'));
+  const p = r.profile;
+  if (p.engine !== 'node') throw new Exit(1, `${file}: this runner is the Node.js engine's, but the board's engine is "${p.engine}"`);
+  const major = Number(process.versions.node.split('.')[0]);
+  if (p.node !== undefined && major < p.node) {
+    throw new Exit(1, `board ${p.name} was built for Node.js ${p.node} or later; this is Node.js ${process.versions.node}`);
+  }
+  return p;
+}
+
+function readSchedule(file: string): Schedule {
+  try {
+    return decode(readFileSync(file));
+  } catch (e) {
+    if (e instanceof ScheduleError) throw new Exit(1, `${file}: ${e.message}`);
+    throw new Exit(1, `${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
+/** The profile's addresses, then --connect's on top; an unknown Name is an error. */
+function connect(s: Schedule, urls: Record<string, string>, code: 1 | 2, source: string): Schedule {
+  const names = new Set(s.connections.map((c) => c.name));
+  for (const n of Object.keys(urls)) {
+    if (!names.has(n)) throw new Exit(code, `${source}: no connection named "${n}" (there are: ${[...names].join(', ') || 'none'})`);
+  }
+  return { ...s, connections: s.connections.map((c) => (urls[c.name] ? { ...c, url: urls[c.name] } : c)) };
+}
+
+function positive(s: string | undefined, name: string, whole: boolean): number | undefined {
+  if (s === undefined) return undefined;
+  const n = Number(s);
+  if (!(whole ? Number.isInteger(n) : Number.isFinite(n)) || n <= 0) throw new Exit(2, `${name} must be a ${whole ? 'whole ' : ''}number above 0, not "${s}"`);
+  return n;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        connect: { type: 'string', multiple: true },
+        duration: { type: 'string' },
+        ticks: { type: 'string' },
+        verbose: { type: 'boolean', short: 'v' },
+        config: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    throw new Exit(2, (e as Error).message.split('. To specify')[0].split('\n')[0]);
+  }
+  const { values, positionals } = args;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new Exit(2, positionals.length ? `expected one schedule file, got ${positionals.length}` : 'missing the schedule file');
+  const duration = positive(values.duration, '--duration', false);
+  const ticks = positive(values.ticks, '--ticks', true);
+  const cliUrls: Record<string, string> = {};
+  for (const spec of values.connect ?? []) {
+    const eq = spec.indexOf('=');
+    if (eq <= 0) throw new Exit(2, `--connect takes NAME=URL, not "${spec}"`);
+    cliUrls[spec.slice(0, eq)] = spec.slice(eq + 1);
+  }
+
+  const configFile = values.config ?? fileURLToPath(new URL('./config.json', import.meta.url));
+  const board = readConfig(configFile);
+  let schedule = readSchedule(positionals[0]);
+  schedule = connect(schedule, board.connections ?? {}, 1, configFile);
+  schedule = connect(schedule, cliUrls, 2, '--connect');
+
+  const verbose = !!values.verbose;
+  let failed = false;
+  const { runner } = createRuntime(schedule, {
+    target: 'node',
+    mode: board.tickMode,
+    tickRateHz: board.tickRate,
+    limits: board.limits,
+    maxTicks: ticks,
+    env: process.env,
+    log: { warn: (t) => process.stderr.write(`warning: ${t}\n`) },
+    onOutput: (o) => {
+      if (o.kind === 'error' && o.code === 'internal') failed = true;
+      const line = formatOutput(o, verbose, schedule.connections);
+      if (line) (o.kind === 'error' ? process.stderr : process.stdout).write(line + '\n');
+    },
+  });
+  process.stderr.write(`board ${board.name}: running ${schedule.meta.name} on Node.js ${process.versions.node} ${process.arch}, ${board.tickMode} ticks${board.tickMode === 'fixed' ? ` at ${board.tickRate ?? schedule.meta.tickRateHz} Hz` : ''}\n`);
+  const stop = () => void runner.stop();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const timer = duration !== undefined ? setTimeout(stop, duration * 1000) : undefined;
+  try {
+    await runner.start();
+  } finally {
+    if (timer) clearTimeout(timer);
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+  return failed ? 1 : 0;
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (e) {
+  if (!(e instanceof Exit)) throw e; // a bug of ours: let Node print the stack
+  process.stderr.write(`${e.message}\n${e.code === 2 ? USAGE + '\n' : ''}`);
+  process.exitCode = e.code;
+}
