@@ -12,6 +12,7 @@ import { TICK_MODES, type TickMode } from '../shared/runner.ts';
 import { createRuntime } from '../runtime.ts';
 import { runDemo } from './demo.ts';
 import { formatOutput } from './output.ts';
+import { buildBoard, boardNames, BoardError } from '../boards/build.ts';
 
 const VERSION = '0.1.0';
 
@@ -88,6 +89,35 @@ Console lines go to stdout as "[level] text", variable changes as "name = value"
     run({ values, positionals }) {
       const schedule = load(one(positionals, 'a project or schedule file'));
       process.stdout.write(disassemble(schedule, { explain: !!values.explain }));
+      return 0;
+    },
+  },
+  build: {
+    summary: 'make a folder that runs a project on a board by itself (bundle, schedule, start script)',
+    usage: 'pulsewire build --board NAME|profile.json <project.json|file.pws> --out DIR',
+    options: { board: { type: 'string' }, out: { type: 'string', short: 'o' } },
+    help: `  --board NAME|FILE   a board profile: a name from targets/boards/ (${boardNames().join(', ')}) or a profile's path
+  -o, --out DIR       the folder to write; an earlier board folder there is replaced
+
+Copy DIR to the board and run ./start there (--connect NAME=URL points a
+connection at another back end, --duration SECONDS stops it). The same inputs
+give the same bytes; manifest.json holds the size and sha256 of every file.`,
+    run({ values, positionals }) {
+      const input = one(positionals, 'a project or schedule file');
+      if (!values.board) throw new UsageError('missing --board NAME (or the path of a profile)');
+      if (!values.out) throw new UsageError('missing --out DIR');
+      let r;
+      try {
+        r = buildBoard({ board: values.board as string, input, out: values.out as string, version: VERSION });
+      } catch (e) {
+        if (e instanceof BoardError) throw new Failure(e.message);
+        throw e;
+      }
+      const p = r.profile;
+      const width = Math.max(...Object.keys(r.files).map((n) => n.length));
+      process.stdout.write(`${r.out}: board ${p.name} (engine ${p.engine}, ${p.arch}${p.node ? `, Node.js ${p.node}+` : ''})\n`);
+      for (const [name, f] of Object.entries(r.files)) process.stdout.write(`  ${name.padEnd(width)}  ${String(f.bytes).padStart(7)} bytes\n`);
+      process.stdout.write(`copy the folder to the board and run ./start there\n`);
       return 0;
     },
   },

@@ -1,0 +1,214 @@
+// `pulsewire build`: a folder that runs on a board by itself.
+//
+//   OUT/
+//     start           POSIX sh: runs runner.mjs on schedule.pws with the board's node
+//     runner.mjs …    the engine's board runtime, every file of dist/board-<engine>/
+//     schedule.pws    the project, compiled (or the .pws given, as is)
+//     config.json     the board profile; the runner takes tick mode, rate,
+//                     limits and connection addresses from it
+//     manifest.json   pulsewire version, profile, size and sha256 of every other file
+//
+// Same inputs, same bytes: no timestamps, keys sorted, files in name order
+// with fixed modes. All or nothing: everything is checked before anything
+// is written, the folder is made in a temporary folder beside OUT and
+// renamed into place at the end, so a failed build leaves no folder.
+
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { encode } from '../../runtime/schedule/index.ts';
+import { didYouMean } from '../../runtime/project/suggest.ts';
+import { isScheduleBytes, loadSchedule } from '../shared/load.ts';
+import { parseProfile, type BoardProfile, type Engine } from './profile.ts';
+
+/** A problem with what the user gave (profile, project, output folder): a clear message, exit 1. */
+export class BoardError extends Error {}
+
+export const MANIFEST_FORMAT = 'pulsewire-board/1';
+/** Files the build writes itself; an engine's runtime may not use these names. */
+const OWN_FILES = ['start', 'schedule.pws', 'config.json', 'manifest.json'];
+
+// This module runs from targets/boards/ (source, under tsx) or bundled into
+// dist/cli.mjs; either way the package root holds targets/boards/ and dist/.
+const ROOT = fileURLToPath(new URL(/\/dist\/[^/]+$/.test(import.meta.url) ? '../' : '../../', import.meta.url));
+export const BOARDS_DIR = join(ROOT, 'targets', 'boards');
+const DIST_DIR = join(ROOT, 'dist');
+
+export interface BuildRequest {
+  /** A profile name (targets/boards/NAME.json) or the path of a profile file. */
+  board: string;
+  /** A project (.json, compiled here) or a schedule (.pws). */
+  input: string;
+  out: string;
+  /** pulsewire's version, for the manifest. */
+  version: string;
+}
+
+export interface FileEntry {
+  bytes: number;
+  sha256: string;
+}
+
+export interface BuildResult {
+  out: string;
+  profile: BoardProfile;
+  /** Every file but the manifest, by name. */
+  files: Record<string, FileEntry>;
+}
+
+/** The board names in targets/boards/. */
+export function boardNames(): string[] {
+  try {
+    return readdirSync(BOARDS_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+  } catch {
+    return []; // a package without its profiles still builds for a profile given by path
+  }
+}
+
+/** A profile by name or path, checked; BoardError lists every problem. */
+export function loadProfile(spec: string): { profile: BoardProfile; file: string } {
+  const byName = !/[\\/]/.test(spec) && !spec.endsWith('.json');
+  const file = byName ? join(BOARDS_DIR, `${spec}.json`) : resolve(spec);
+  if (byName && !existsSync(file)) {
+    const names = boardNames();
+    throw new BoardError(`unknown board "${spec}"${didYouMean(spec, names)} (boards: ${names.join(', ')}; or give the path of a profile .json)`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new BoardError(`${file}: ${code ? `cannot read it (${code === 'ENOENT' ? 'no such file' : code})` : `not valid JSON: ${(e as Error).message}`}`);
+  }
+  const r = parseProfile(value, file);
+  if (!r.ok) throw new BoardError(r.errors.join('\n'));
+  if (byName && r.profile.name !== spec) throw new BoardError(`${file}: name is "${r.profile.name}"; a profile in targets/boards/ is named like its file ("${spec}")`);
+  return { profile: r.profile, file };
+}
+
+/** The engine's board runtime: every file of dist/board-<engine>/, runner.mjs first among equals. */
+function engineFiles(engine: Engine): Map<string, Uint8Array> {
+  const dir = join(DIST_DIR, `board-${engine}`);
+  if (!existsSync(join(dir, 'runner.mjs'))) {
+    throw new BoardError(
+      engine === 'quickjs'
+        ? `engine "quickjs" is not available yet: this pulsewire has no QuickJS board runtime (${dir} has no runner.mjs); use a board with engine "node"`
+        : `the Node.js board runtime is missing (${join(dir, 'runner.mjs')}): run 'node build.mjs' first`,
+    );
+  }
+  const files = new Map<string, Uint8Array>();
+  for (const name of readdirSync(dir).sort()) {
+    if (OWN_FILES.includes(name)) throw new BoardError(`${join(dir, name)}: a board runtime may not have a file named ${name}`);
+    if (statSync(join(dir, name)).isFile()) files.set(name, readFileSync(join(dir, name)));
+  }
+  return files;
+}
+
+/** The schedule's bytes: a .pws as given (once verified), a project compiled. */
+function scheduleBytes(input: string, profile: BoardProfile, profileFile: string): { bytes: Uint8Array; project: string } {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(input);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new BoardError(`${input}: cannot read it (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code ?? (e as Error).message})`);
+  }
+  const r = loadSchedule(bytes, input);
+  if (!r.ok) throw new BoardError(r.errors.join('\n'));
+  // The profile's addresses must name connections the project has; the runner applies them on the board.
+  const names = r.schedule.connections.map((c) => c.name);
+  for (const n of Object.keys(profile.connections ?? {})) {
+    if (!names.includes(n)) throw new BoardError(`${profileFile}: connections: ${input} has no connection named "${n}"${didYouMean(n, names)} (it has: ${names.join(', ') || 'none'})`);
+  }
+  return { bytes: isScheduleBytes(bytes) ? bytes : encode(r.schedule), project: r.schedule.meta.name };
+}
+
+function startScript(profile: BoardProfile): string {
+  return `#!/bin/sh
+# Starts pulsewire on board ${profile.name} (manifest.json lists what is here).
+#   ./start [--connect NAME=URL]... [--duration SECONDS] [--ticks N] [--verbose]
+# Runs the node on PATH; NODE=/path/to/node ./start picks another.
+here=$(CDPATH= cd -- "$(dirname -- "$0")" && pwd) || exit 1
+exec "\${NODE:-node}" "$here/runner.mjs" "$here/schedule.pws" "$@"
+`;
+}
+
+/** JSON with every object's keys sorted, two-space indented, one trailing newline: stable bytes. */
+export function stableJson(v: unknown): string {
+  const sort = (x: unknown): unknown =>
+    Array.isArray(x) ? x.map(sort)
+    : x && typeof x === 'object' ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, sort((x as Record<string, unknown>)[k])]))
+    : x;
+  return JSON.stringify(sort(v), null, 2) + '\n';
+}
+
+/** An existing OUT is replaced only when it is empty or a board folder of ours; never someone's other folder. */
+function checkReplaceable(out: string): void {
+  if (!existsSync(out)) return;
+  if (!statSync(out).isDirectory()) throw new BoardError(`${out} exists and is not a folder`);
+  if (readdirSync(out).length === 0) return;
+  let manifest: { format?: unknown } | undefined;
+  try {
+    manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+  } catch {
+    manifest = undefined;
+  }
+  if (manifest?.format !== MANIFEST_FORMAT) throw new BoardError(`${out} exists and is not a board folder made by pulsewire build; not replacing it`);
+}
+
+/** Writes the folder (see the top of this file); throws BoardError before writing anything when an input is bad. */
+export function buildBoard(req: BuildRequest): BuildResult {
+  const { profile, file: profileFile } = loadProfile(req.board);
+  const runtime = engineFiles(profile.engine);
+  const schedule = scheduleBytes(req.input, profile, profileFile);
+  const out = resolve(req.out);
+  checkReplaceable(out);
+
+  const contents = new Map<string, Uint8Array | string>([
+    ...runtime,
+    ['schedule.pws', schedule.bytes],
+    ['config.json', stableJson(profile)],
+    ['start', startScript(profile)],
+  ]);
+  const names = [...contents.keys()].sort();
+  const files: Record<string, FileEntry> = {};
+  for (const name of names) {
+    const data = contents.get(name)!;
+    files[name] = { bytes: Buffer.byteLength(data), sha256: createHash('sha256').update(data).digest('hex') };
+  }
+  const manifest = { format: MANIFEST_FORMAT, pulsewire: req.version, project: schedule.project, profile, files };
+
+  const parent = dirname(out);
+  let tmp: string | undefined;
+  let madeParent: string | undefined;
+  try {
+    madeParent = mkdirSync(parent, { recursive: true }); // the first folder it had to make, if any
+    tmp = mkdtempSync(join(parent, `.${basename(out)}.tmp-`));
+    for (const name of names) {
+      writeFileSync(join(tmp, name), contents.get(name)!);
+      chmodSync(join(tmp, name), name === 'start' ? 0o755 : 0o644);
+    }
+    writeFileSync(join(tmp, 'manifest.json'), stableJson(manifest));
+    chmodSync(join(tmp, 'manifest.json'), 0o644);
+    chmodSync(tmp, 0o755); // mkdtemp makes it private
+    if (existsSync(out)) {
+      const old = `${tmp}-old`;
+      renameSync(out, old);
+      try {
+        renameSync(tmp, out);
+      } catch (e) {
+        renameSync(old, out);
+        throw e;
+      }
+      rmSync(old, { recursive: true, force: true });
+    } else {
+      renameSync(tmp, out);
+    }
+  } catch (e) {
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+    if (madeParent) rmSync(madeParent, { recursive: true, force: true });
+    throw new BoardError(`cannot write ${out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  return { out, profile, files };
+}

@@ -1,0 +1,80 @@
+// What the board tests share: the pulsewire command as a user runs it (the
+// built bundle), a bounded run of a board folder's start script, and the
+// arm64 stand-in.
+
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const REPO = new URL('../../', import.meta.url).pathname;
+export const BIN = join(REPO, 'bin/pulsewire.mjs');
+export const DEMO = join(REPO, 'examples/telemetry/project.json');
+
+export function cli(args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 30_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export const noStack = (s: string): void => {
+  if (/\n\s+at .+:\d+:\d+/.test(s)) throw new Error(`a stack trace leaked:\n${s}`);
+};
+
+/** Every file of a folder, by name, with its sha256. */
+export function hashes(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of readdirSync(dir).sort()) out[name] = createHash('sha256').update(readFileSync(join(dir, name))).digest('hex');
+  return out;
+}
+
+export interface Ran {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `DIR/start ARGS` and waits for it to end; past `limitMs` the process
+ * is killed by its PID (start execs node, so that PID is the runner's) and
+ * the test fails with what it printed.
+ */
+export function runStart(dir: string, args: string[], env: NodeJS.ProcessEnv, limitMs: number): Promise<Ran> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(join(dir, 'start'), args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`./start ran past ${limitMs} ms and was killed\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+    }, limitMs);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/**
+ * The arm64 stand-in (.ci/arm64-node.sh): its folder, from the environment
+ * .ci/run sets or the script's default place. When it is not set up the test
+ * fails and says how to set it up — it is not done on demand, since that
+ * needs root and changes the machine's apt set-up (an added architecture,
+ * qemu-user-static).
+ */
+export function arm64StandIn(): string {
+  const root = process.env.PULSEWIRE_ARM64_ROOT ?? join(REPO, '.cache/arm64-node18');
+  const qemu = spawnSync('qemu-aarch64-static', ['--version'], { encoding: 'utf8' });
+  if (qemu.error || !existsSync(join(root, 'usr/bin/node'))) {
+    throw new Error(
+      `the arm64 board stand-in is not set up (${qemu.error ? 'no qemu-aarch64-static on PATH' : `no ${join(root, 'usr/bin/node')}`}).\n` +
+        `Set it up once with: sudo .ci/arm64-node.sh   (about 15 s; .ci/run does this itself)`,
+    );
+  }
+  return root;
+}
