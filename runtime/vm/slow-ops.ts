@@ -59,10 +59,19 @@ export function stringify(v: Value): string {
   return JSON.stringify(v, (_k, x: unknown) => (x instanceof Uint8Array ? hex(x) : x)) ?? 'null';
 }
 
+/**
+ * An array index from a Key: a number, or a string of digits ("2"). Not Number(key): that made "" and
+ * null index 0 and true index 1, so such a Key found (or set) the first items.
+ */
+function arrayIndex(key: Value): number {
+  if (typeof key === 'number') return key;
+  return typeof key === 'string' && /^[0-9]+$/.test(key) ? Number(key) : NaN;
+}
+
 /** [value, found] for a key of an object, or an index of an array. */
 export function dictGet(d: Value, key: Value): [Value, boolean] {
   if (Array.isArray(d)) {
-    const i = typeof key === 'number' ? key : Number(key);
+    const i = arrayIndex(key);
     return Number.isInteger(i) && i >= 0 && i < d.length ? [d[i], true] : [null, false];
   }
   if (isObj(d)) {
@@ -74,13 +83,13 @@ export function dictGet(d: Value, key: Value): [Value, boolean] {
 
 export function dictSet(d: Value, key: Value, value: Value): Value {
   if (Array.isArray(d)) {
-    const i = typeof key === 'number' ? key : Number(key);
+    const i = arrayIndex(key);
     if (Number.isInteger(i) && i >= 0 && i <= d.length) {
       const copy = d.slice();
       copy[i] = value;
       return copy;
     }
-    throw new VmError('conversion', `index ${toText(key)} is outside the array (length ${d.length})`);
+    throw new VmError('conversion', `index ${typeof key === 'string' ? JSON.stringify(key) : toText(key)} is outside the array (length ${d.length})`);
   }
   const copy: Obj = isObj(d) ? { ...d } : {};
   // defineProperty, not assignment: a key "__proto__" from the network must stay a plain key.
