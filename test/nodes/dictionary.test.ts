@@ -30,6 +30,16 @@ describe('nodes/dictionary', () => {
       assert.deepEqual(r.values, ['a', 'c', 'b', false, false, false]);
     });
 
+    it('a Key that is not an index ("", null, true, "x", " 1") finds nothing in an array (regression: "" and null found item 0)', () => {
+      const keys = ['', null, true, 'x', ' 1'];
+      const r = evaluate(
+        [parse('p', '["a", "b"]'), ...keys.map((k, i) => get(`k${i}`, k))],
+        keys.map((_k, i) => ['p', 'Output', `k${i}`, 'Dictionary'] as [string, string, string, string]),
+        keys.map((_k, i) => [`k${i}`, 'Found'] as [string, string]),
+      );
+      assert.deepEqual(r.values, [false, false, false, false, false]);
+    });
+
     it('reads nested fields by chaining, and a non-dictionary gives Found false', () => {
       const r = evaluate(
         [parse('p', '{"car": {"doors": [{"open": true}]}}'), get('car', 'car'), get('doors', 'doors'), get('d0', 0), get('open', 'open'),
@@ -102,7 +112,14 @@ describe('nodes/dictionary', () => {
       assert.deepEqual(r.values, [[1, 'x'], [1, 2, 3], { k: 'v' }]);
     });
 
-    it('an array index past the end is an error naming the node', () => {
+    it('an array index past the end, or a Key that is no index, is an error naming the node', () => {
+      const r2 = evaluate(
+        [parse('p', '[1]'), { id: 'empty', type: 'Set Dictionary Element', inputs: { Key: '', Value: 0 } }],
+        [['p', 'Output', 'empty', 'Dictionary']], [['empty', 'Dictionary']],
+      );
+      assert.equal(r2.errors.length, 1);
+      assert.equal(r2.errors[0].node, 'Project/empty');
+      assert.match(r2.errors[0].message, /index "" is outside the array \(length 1\)/);
       const r = evaluate(
         [parse('p', '[1]'), { id: 'far', type: 'Set Dictionary Element', inputs: { Key: 5, Value: 0 } }],
         [['p', 'Output', 'far', 'Dictionary']], [['far', 'Dictionary']],
