@@ -107,7 +107,8 @@ describe('nodes/development', () => {
     it('String → Int and Float parses numbers (surrounding blanks allowed); Int drops the fraction', () => {
       assert.deepEqual(converted([
         conv('a', 'Int', '42'), conv('b', 'Int', ' -7 '), conv('c', 'Int', '3.9'), conv('d', 'Float', '2.5'), conv('e', 'Float', '1e3'),
-      ]), [42, -7, 3, 2.5, 1000]);
+        conv('f', 'Int', '0x1f'),
+      ]), [42, -7, 3, 2.5, 1000, 31]);
     });
 
     for (const [to, input, why] of [

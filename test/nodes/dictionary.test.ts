@@ -150,4 +150,9 @@ describe('nodes/dictionary', () => {
     assert.deepEqual(r.errors, []);
     assert.deepEqual(r.values, [['z', 'a', 'm'], [0, 1], []]);
   });
+
+  it('Get Dictionary Keys: keys that are whole numbers come first, ascending (as JSON objects keep them)', () => {
+    const r = evaluate([parse('o', '{"b": 1, "10": 2, "a": 3, "2": 4}'), { id: 'k', type: 'Get Dictionary Keys' }], [['o', 'Output', 'k', 'Dictionary']], [['k', 'Keys']]);
+    assert.deepEqual(r.values, [['2', '10', 'b', 'a']]);
+  });
 });

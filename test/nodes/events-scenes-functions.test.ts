@@ -81,6 +81,19 @@ describe('nodes/events-scenes-functions', () => {
       assert.equal(h.vm.loadedScene, 'B');
     });
 
+    it('when several Load Scenes run in one tick, the last one wins', () => {
+      const h = run(project({
+        nodes: [{ id: 'boot', type: 'On Scene Loaded', attributes: { Scene: 'A' } }, loadScene('b', 'B'), loadScene('c', 'C')],
+        links: chain('boot', 'b', 'c'),
+        scopes: [scene('A', []), scene('B', []), scene('C', [{ id: 'l', type: 'On Scene Loaded' }, log('x', 'C loaded')], [L('l', P, 'x', P)])],
+      }));
+      h.tick(0);
+      assert.equal(h.vm.loadedScene, 'A');
+      h.tick(16);
+      assert.equal(h.vm.loadedScene, 'C');
+      assert.deepEqual(h.console(), ['C loaded']);
+    });
+
     it("the old scene's listeners stop firing, the new scene's start", () => {
       const listener = (id: string, text: string): [NodeDecl[], LinkDecl[]] =>
         [[{ id, type: 'Event Listener', attributes: { Event: 'ping' } }, log(`${id}Log`, text)], [L(id, P, `${id}Log`, P)]];

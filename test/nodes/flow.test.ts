@@ -91,6 +91,14 @@ describe('nodes/flow', () => {
       assert.deepEqual(sw('String', ['red', 'green'], ''), ['default', 'after']);
     });
 
+    it('a matching case that is unlinked does nothing (no fall-through to Default)', () => {
+      const { lines } = boot1({
+        nodes: [boot(), { id: 'sw', type: 'Switch', attributes: { Cases: [1, 2] }, inputs: { Input: 1 } }, log('d', 'default'), log('c1', 'case 1')],
+        links: [['boot', P, 'sw', P], ['sw', 'Default', 'd', P], ['sw', 'Case 1', 'c1', P]],
+      });
+      assert.deepEqual(lines, []);
+    });
+
     it('with equal cases the first one wins', () => {
       assert.deepEqual(sw('Int', [5, 5], 5), ['case 0', 'after']);
     });
@@ -163,6 +171,15 @@ describe('nodes/flow', () => {
 
     it('First > Last runs no body, only Completed', () => {
       assert.deepEqual(loop(5, 1), ['completed']);
+    });
+
+    it('after the loop Index holds Last + 1 (First when no body ran)', () => {
+      const after = (first: number, last: number) => boot1({
+        nodes: [boot(), { id: 'loop', type: 'For Loop', inputs: { First: first, Last: last } }, { id: 'done', type: 'Console' }],
+        links: [['boot', P, 'loop', P], ['loop', 'Completed', 'done', P], ['loop', 'Index', 'done', 'Input']],
+      }).lines;
+      assert.deepEqual(after(1, 3), ['4']);
+      assert.deepEqual(after(5, 1), ['5']);
     });
 
     it('each body chain runs to completion before the next index; nested loops restart', () => {

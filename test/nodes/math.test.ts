@@ -218,10 +218,13 @@ describe('nodes/math', () => {
       assert.deepEqual([...new Set(xs)].sort(), [1, 2, 3]);
     });
 
-    it('is drawn once per reading node: one node reading it twice sees one draw, two nodes two draws', () => {
+    it('is drawn once per reading node: one node needing it twice (or through two paths) sees one draw, two nodes two draws', () => {
       const same = value1([{ id: 'r', type: 'Random' }, { id: 'eq', type: 'Is Equal' }],
         [['r', 'Output', 'eq', 'Input 0'], ['r', 'Output', 'eq', 'Input 1']], ['eq', 'Output']);
       assert.equal(same, true);
+      const paths = value1([{ id: 'r', type: 'Random' }, { id: 'plus0', type: 'Add', inputs: { 'Input 1': 0 } }, { id: 'eq', type: 'Is Equal' }],
+        [['r', 'Output', 'eq', 'Input 0'], ['r', 'Output', 'plus0', 'Input 0'], ['plus0', 'Output', 'eq', 'Input 1']], ['eq', 'Output']);
+      assert.equal(paths, true, 'also through two paths');
       const two = evaluate([{ id: 'r', type: 'Random' }], [], [['r', 'Output'], ['r', 'Output']], { settings: { randomSeed: 9 } });
       assert.notEqual(two.values[0], two.values[1]);
     });

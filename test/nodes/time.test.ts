@@ -101,6 +101,15 @@ describe('nodes/time', () => {
       assert.deepEqual(timed(h), ['t=1000 fired', 't=1500 after cancel']);
     });
 
+    it('Cancel Timeout and Reset Interval are one operation: Reset Interval cancels a timeout (OnCancel runs)', () => {
+      const h = run(project({
+        nodes: [boot(), timeout('to', 1), log('c', 'cancelled'), log('f', 'fired'), { id: 'reset', type: 'Reset Interval' }],
+        links: [['boot', P, 'to', P], ['to', 'OnCancel', 'c', P], ['to', P, 'f', P], ['to', 'OnStart', 'reset', P], ['to', 'Instance ID', 'reset', 'Instance ID']],
+      }));
+      ticks(h, [0, 1000]);
+      assert.deepEqual(timed(h), ['t=0 cancelled']);
+    });
+
     it('of an unknown Instance ID does nothing but continue', () => {
       const h = run(project({
         nodes: [boot(), { id: 'cancel', type: 'Cancel Timeout', inputs: { 'Instance ID': 999 } }, log('next', 'next')],
