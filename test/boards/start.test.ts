@@ -22,8 +22,12 @@ describe('a built board folder', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** Builds for `board` and copies the folder elsewhere, as a build engineer copies it to a board. */
-  function deployed(board: string): string {
+  /** Builds for `board` (a name or a profile) and copies the folder elsewhere, as a build engineer copies it to a board. */
+  function deployed(board: string | object): string {
+    if (typeof board === 'object') {
+      writeFileSync(join(dir, 'profile.json'), JSON.stringify(board));
+      board = join(dir, 'profile.json');
+    }
     const built = join(dir, 'built');
     const r = cli(['build', '--board', board, DEMO, '--out', built]);
     assert.equal(r.code, 0, r.stderr);
@@ -54,6 +58,23 @@ describe('a built board folder', () => {
     const ran = await runStart(board, ['--connect', `Telemetry=${server.url}`, '--duration', '2'], env, 20_000);
     assertTalked(ran, server);
     assert.match(ran.stderr, /^board x86_64-node: running telemetry on Node\.js [\d.]+ x64, on-demand ticks$/m);
+  });
+
+  it("takes the back end's address from the profile, and --connect over it", async () => {
+    const server = await backEnd();
+    const profile = { name: 'rig', engine: 'node', arch: 'x86_64', node: 18, tickMode: 'fixed', tickRate: 50, connections: { Telemetry: server.url } };
+    const board = deployed(profile);
+    const env = { PATH: '/usr/bin:/bin', NODE: process.execPath };
+    assertTalked(await runStart(board, ['--duration', '2'], env, 20_000), server);
+    const refused = await runStart(board, ['--connect', 'Telemetry=ws://127.0.0.1:9', '--duration', '1'], env, 20_000);
+    assert.match(refused.stdout, /telemetry link error: Telemetry: connection refused by 127\.0\.0\.1:9/);
+  });
+
+  it('refuses a Node.js older than the profile asks for, exit 1', async () => {
+    const board = deployed({ name: 'future', engine: 'node', arch: 'x86_64', node: 99, tickMode: 'fixed' });
+    const ran = await runStart(board, [], { PATH: '/usr/bin:/bin', NODE: process.execPath }, 20_000);
+    assert.equal(ran.code, 1);
+    assert.equal(ran.stderr, `board future was built for Node.js 99 or later; this is Node.js ${process.versions.node}\n`);
   });
 
   it('starts on the arm64 stand-in (Node.js 18 under qemu-aarch64-static) and talks to a back end', async function () {
