@@ -242,7 +242,10 @@ export class Vm {
       const init = this.schedule.consts[v.init];
       if (!sameValue(this.vars[i], init)) {
         this.vars[i] = init;
-        this.emit({ kind: 'var', name: v.name, value: init });
+        // Not emit(): past outputsPerTick it throws, and here (outside any chain) that escaped tick(),
+        // losing the scene's On Scene Loaded and the tick's events. These outputs are bounded by the
+        // schedule's own variable count, so they are exempt from the per-tick limit.
+        this.out.push({ kind: 'var', name: v.name, value: init });
       }
     });
   }
@@ -435,8 +438,10 @@ export class Vm {
             const value = R[code[pc + 2]];
             this.changed = !sameValue(this.vars[v], value);
             if (this.changed) {
-              this.vars[v] = value;
+              // Output first: past outputsPerTick emit() stops the chain, and the variable must then keep
+              // the value the host last saw.
               this.emit({ kind: 'var', name: this.schedule.variables[v].name, value });
+              this.vars[v] = value;
             }
             pc += 3;
             break;
