@@ -175,6 +175,38 @@ describe('nodes/variables', () => {
     });
   });
 
+  it('past limits.outputsPerTick a setter stops with outputs_full, its variable unchanged; scene resets still come out (regression)', () => {
+    const setters = ['a', 'b', 'c'].map((v) => setter(`s${v}`, v, 1));
+    const h = run(project({
+      settings: { startScene: 'A' },
+      nodes: [],
+      scopes: [{
+        kind: 'Scene', name: 'A', variables: ['a', 'b', 'c'].map((name) => ({ name, type: 'Int' as const })),
+        nodes: [
+          { id: 'l', type: 'On Scene Loaded' }, { id: 'w', type: 'Start Timeout', inputs: { Seconds: 1 } }, ...setters,
+          { id: 'again', type: 'Load Scene', attributes: { Scene: 'A' } }, log('hello', 'A loaded'),
+        ],
+        links: [
+          { from: ['l', P], to: ['hello', P] }, { from: ['hello', P], to: ['w', P] }, { from: ['w', 'OnStart'], to: ['sa', P] },
+          { from: ['sa', P], to: ['sb', P] }, { from: ['sb', P], to: ['sc', P] }, { from: ['w', P], to: ['again', P] },
+        ],
+      }],
+    }), { outputsPerTick: 3 });
+    h.tick(0);
+    assert.deepEqual(varOutputs(h), [[0, 'A/a', 1], [0, 'A/b', 1]]);
+    assert.deepEqual(h.vm.variables(), { 'A/a': 1, 'A/b': 1, 'A/c': 0 }, 'c keeps the value the host saw');
+    assert.equal(h.errors().length, 1);
+    assert.equal(h.errors()[0].code, 'outputs_full');
+    assert.equal(h.errors()[0].node, 'Scene:A/sc');
+    h.tick(1000);
+    // The reload: two resets, then On Scene Loaded runs again (no exception out of tick()); its console
+    // line is the third output, so its first setter is stopped.
+    h.tick(1016);
+    assert.deepEqual(varOutputs(h).filter(([t]) => t === 2), [[2, 'A/a', 0], [2, 'A/b', 0]]);
+    assert.deepEqual(h.console(), ['A loaded', 'A loaded']);
+    assert.deepEqual(h.errors().map((e) => e.node), ['Scene:A/sc', 'Scene:A/sa']);
+  });
+
   it('an Any value set into an Int variable is converted at run time', () => {
     const h = run(project({
       variables: [{ name: 'n', type: 'Int', initial: 0 }],
