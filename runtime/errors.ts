@@ -35,6 +35,8 @@ export const ERROR_CODES = {
   assert: 'an assertion failed',
   string_too_long: 'a string grew past the limit',
   internal: 'an internal error',
+  memory_limit: 'the sandbox used more memory than its limit and was stopped',
+  time_limit: 'a tick ran longer than its time limit in the sandbox, which was stopped',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -109,6 +109,24 @@ export class Vm {
     return this.out;
   }
 
+  /**
+   * Counts `count` events of connection `conn` that a queue outside the VM
+   * refused (the QuickJS host queues events on its side of the sandbox and
+   * posts them once per tick). They are reported exactly like the VM's own
+   * overflow, so the count reaches the graph and the host on every target.
+   */
+  noteDropped(conn: number, count: number): void {
+    const q = this.queue;
+    if (!(conn >= 0 && conn < q.dropped.length && count > 0)) return;
+    q.dropped[conn] += count;
+    q.droppedTotal += count;
+  }
+
+  /** Events waiting in the inbound queue (left over when a tick's budget ran out); an outside queue keeps room for them. */
+  get queued(): number {
+    return this.queue.length;
+  }
+
   /** True when a tick now would have something to do besides timers. */
   hasPendingWork(): boolean {
     return this.queue.length > 0 || this.resume !== undefined || this.pendingScene !== undefined || this.queue.droppedTotal > 0;
