@@ -5,6 +5,7 @@
 //   node build.mjs [--quiet]
 import { build } from 'esbuild';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { GUEST_OPTIONS } from './targets/quickjs/guest-build.mjs';
 
 const quiet = process.argv.includes('--quiet');
 
@@ -54,6 +55,12 @@ async function buildBoardNode() {
   return r;
 }
 
+// The QuickJS guest: the VM alone, for a sandbox (docs/HOST-ABI.md). The
+// options live beside the guest, where its host finds them too.
+function buildGuest() {
+  return build({ ...GUEST_OPTIONS, outfile: 'dist/guest.js', metafile: true });
+}
+
 // A board folder redistributes the bundled libraries: their names, versions
 // and license texts go with it, in a stable order.
 function writeLicenses(metafile, out) {
@@ -72,7 +79,7 @@ function writeLicenses(metafile, out) {
 }
 
 try {
-  for (const r of [await buildCli(), await buildBoardNode()]) {
+  for (const r of [await buildCli(), await buildGuest(), await buildBoardNode()]) {
     if (!quiet) for (const [f, o] of Object.entries(r.metafile.outputs)) if (!f.endsWith('.map')) console.log(`${f}  ${o.bytes} bytes`);
   }
 } catch {

@@ -1,0 +1,73 @@
+// The QuickJS guest: the VM, inside a sandbox. build.mjs bundles this file
+// into dist/guest.js (an IIFE, ES2020, no imports), which a host evaluates
+// in a fresh QuickJS context and then drives through three global functions
+// (abi.ts, docs/HOST-ABI.md). The guest calls nothing of the host's: it is
+// handed bytes and JSON, and answers with JSON (and one binary buffer).
+//
+// Only runtime/vm and runtime/schedule come in; never bindings/, ws or
+// socket.io-client: the host owns every socket.
+
+import './polyfill.ts'; // first: runtime modules create a TextEncoder/TextDecoder when they load
+import { decode } from '../../runtime/schedule/index.ts';
+import { Vm } from '../../runtime/vm/index.ts';
+import {
+  ABI_VERSION, GUEST_FN, BinWriter, decodeEvent, encodeOutput, encodeValue,
+  type Batch, type GuestState, type LoadOptions, type LoadResult, type TickResult, type VariablesResult,
+} from './abi.ts';
+
+let vm: Vm | undefined;
+
+function loaded(): Vm {
+  if (!vm) throw new Error(`${GUEST_FN.load} was not called, or failed`);
+  return vm;
+}
+
+function state(v: Vm): GuestState {
+  return { pending: v.hasPendingWork(), nextDue: v.nextDue(), queued: v.queued };
+}
+
+/** The JSON alone, or with the call's binary payloads. */
+function reply(json: string, bin: BinWriter): string | [string, ArrayBuffer] {
+  const b = bin.finish();
+  return b ? [json, b.buffer as ArrayBuffer] : json;
+}
+
+function load(schedule: ArrayBuffer, options: string): string {
+  let r: LoadResult;
+  try {
+    const opts = JSON.parse(options) as LoadOptions;
+    vm = new Vm(decode(new Uint8Array(schedule)), { limits: opts.limits });
+    r = { ok: true, abi: ABI_VERSION, ...state(vm) };
+  } catch (e) {
+    vm = undefined;
+    r = { ok: false, abi: ABI_VERSION, error: (e as Error)?.message ?? String(e) };
+  }
+  return JSON.stringify(r);
+}
+
+/** One tick: post the batch (an empty string: no events), run the tick, return its outputs. */
+function tick(now: number, batch: string, bin: ArrayBuffer | undefined): string | [string, ArrayBuffer] {
+  const v = loaded();
+  if (batch !== '') {
+    const b = JSON.parse(batch) as Batch;
+    const inBin = bin ? new Uint8Array(bin) : undefined;
+    for (const ev of b.events ?? []) v.post(decodeEvent(ev, inBin));
+    for (const [conn, count] of b.dropped ?? []) v.noteDropped(conn, count);
+  }
+  const outputs = v.tick(now);
+  const w = new BinWriter();
+  const r: TickResult = { out: outputs.map((o) => encodeOutput(o, w)), ...state(v) };
+  return reply(JSON.stringify(r), w);
+}
+
+function variables(): string | [string, ArrayBuffer] {
+  const all = loaded().variables();
+  const w = new BinWriter();
+  const r: VariablesResult = { vars: Object.fromEntries(Object.keys(all).map((name) => [name, encodeValue(all[name], w)])) };
+  return reply(JSON.stringify(r), w);
+}
+
+const g = globalThis as Record<string, unknown>;
+g[GUEST_FN.load] = load;
+g[GUEST_FN.tick] = tick;
+g[GUEST_FN.variables] = variables;
