@@ -1,0 +1,439 @@
+// The host side of the QuickJS sandbox: a TickEngine whose VM runs in a
+// QuickJS context (dist/guest.js), driven through the ABI of
+// targets/quickjs/abi.ts (docs/HOST-ABI.md). The runner sees the same
+// post / tick / hasPendingWork / nextDue / variables as with the in-process
+// VM; the transports stay on the host.
+//
+// Per tick: the events posted since the last tick wait in a host-side
+// bounded queue; tick(now) hands them over in one call (JSON + one binary
+// buffer), which runs the tick and returns all its outputs. Nothing calls
+// back into the host: the guest's context has the ECMAScript built-ins and
+// the three functions it defines, nothing else.
+//
+// Limits, each stopping the guest with an `error` output that names it, after
+// which the engine refuses to tick (the host process carries on; a new
+// engine starts clean):
+//   - stack: setMaxStackSize(256 KiB), ~1,500 guest frames; a deeper
+//     recursion is an ordinary RangeError instead of a host stack overflow;
+//   - memory: QuickJS's setMemoryLimit counts ~8 bytes per allocation in
+//     this build, not bytes, so it is only a coarse backstop (it turns into
+//     an out-of-memory error far above the budget); the budget itself is
+//     checked with computeMemoryUsage after the load, every
+//     memoryCheckTicks ticks and whenever the wasm memory has grown;
+//   - time: an interrupt handler stops a call that runs past
+//     tickTimeLimitMs (QuickJS asks it every ~10,000 jumps and calls, so
+//     one long built-in — a Replace over a 1 MB string — can overrun it).
+// After an out-of-memory or an interrupt the runtime is discarded, never
+// disposed: a broken heap can abort in its own free.
+
+import type { QuickJSContext, QuickJSHandle, QuickJSRuntime } from 'quickjs-emscripten-core';
+import type { Schedule } from '../../runtime/schedule/schedule.ts';
+import type { InEvent, Output, RuntimeError } from '../../runtime/vm/io.ts';
+import type { Value } from '../../runtime/values.ts';
+import type { TickEngine } from '../../targets/shared/runner.ts';
+import type { HostLog } from '../types.ts';
+import { encode } from '../../runtime/schedule/index.ts';
+import { EventQueue } from '../../runtime/vm/queue.ts';
+import { resolveLimits, type Limits } from '../../runtime/limits.ts';
+import {
+  ABI_VERSION, GUEST_FN, BinWriter, encodeEvent, decodeOutput, decodeValue,
+  type Batch, type GuestState, type LoadResult, type TickResult, type VariablesResult,
+} from '../../targets/quickjs/abi.ts';
+import { quickJsLoaded, type QuickJsModule } from './module.ts';
+
+export interface QuickJsEngineOptions {
+  /** Overrides of the schedule's limits, as for the Node target. */
+  limits?: Partial<Limits>;
+  /** The guest's memory budget, measured as QuickJS counts it (computeMemoryUsage's memory_used_size). Default 16 MiB. */
+  memoryLimitBytes?: number;
+  /**
+   * How long one tick may run in the sandbox. Default 5000 ms: a backstop. The instruction budget
+   * should stop a runaway chain first (recoverably): keep tickBudget × the cost of an instruction
+   * (~0.3 µs in QuickJS on a desktop CPU, docs/QUICKJS.md) well below it.
+   */
+  tickTimeLimitMs?: number;
+  /** Ticks between two memory checks (a check costs ~35 µs). Default 16. */
+  memoryCheckTicks?: number;
+  /** The wasm module; default the process's shared one. Tests pass a TestQuickJSWASMModule to check for leaks. */
+  module?: QuickJsModule;
+  /** The guest bundle's source; default the shared one (dist/guest.js). */
+  guestSource?: string;
+  log?: HostLog;
+  /** Throw when disposing fails (the library's leak assertion) instead of logging it: for tests. */
+  strictDispose?: boolean;
+}
+
+export const QUICKJS_DEFAULTS = {
+  memoryLimitBytes: 16 << 20,
+  tickTimeLimitMs: 5000,
+  memoryCheckTicks: 16,
+  stackBytes: 256 << 10,
+  /** Evaluating the guest and loading the schedule may take longer than a tick on a slow board. */
+  loadTimeLimitMs: 10_000,
+} as const;
+
+/** What the guest may use: no Date (the VM reads no clock), no Promise (the guest stays synchronous, so no job can outlive a call), no Proxy. */
+const GUEST_INTRINSICS = { BaseObjects: true, Eval: true, JSON: true, RegExp: true, MapSet: true, TypedArrays: true };
+
+type FatalCode = 'memory_limit' | 'time_limit' | 'internal';
+interface Fatal {
+  code: FatalCode;
+  /** What happened, as a clause ("…; it was stopped" is added to the error output). */
+  message: string;
+  /** Out of memory or interrupted: the runtime is discarded, not disposed. */
+  broken: boolean;
+}
+type Entered<T> = { ok: true; value: T } | { ok: false; fatal: Fatal };
+
+/** The bytes of `b` in an ArrayBuffer of their own: newArrayBuffer copies a whole buffer, and a Node Buffer's may be an 8 KiB pool slab. */
+const exactBuffer = (b: Uint8Array): ArrayBuffer =>
+  (b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b.buffer : b.slice().buffer) as ArrayBuffer;
+
+const mib = (n: number): string => `${(n / (1 << 20)).toFixed(n < 1 << 20 ? 2 : 1)} MiB`;
+
+export class QuickJsEngine implements TickEngine {
+  readonly limits: Limits;
+  readonly memoryLimitBytes: number;
+  readonly tickTimeLimitMs: number;
+  private readonly memoryCheckTicks: number;
+  private readonly queue: EventQueue;
+  private readonly log: HostLog | undefined;
+  private readonly strictDispose: boolean;
+  private readonly wasmMemory: ReturnType<QuickJsModule['getWasmMemory']>;
+  private rt: QuickJSRuntime | undefined;
+  private ctx: QuickJSContext | undefined;
+  /** The only guest handles the host keeps: the two functions it calls after loading. */
+  private fnTick: QuickJSHandle | undefined;
+  private fnVariables: QuickJSHandle | undefined;
+  private deadline = Infinity;
+  private interrupted = false;
+  /** Out of memory or interrupted: the runtime is discarded, not disposed. */
+  private broken = false;
+  private guest: GuestState = { pending: true, queued: 0 };
+  private vars: Record<string, Value> = {};
+  private varsStale = true;
+  private ticksSinceCheck = 0;
+  private wasmBytes = 0;
+  /** Set once a limit stopped the guest: why later ticks are refused. */
+  private stopped: string | undefined;
+
+  constructor(schedule: Schedule, opts: QuickJsEngineOptions = {}) {
+    const shared = quickJsLoaded();
+    const module = opts.module ?? shared?.module;
+    const guestSource = opts.guestSource ?? shared?.guestSource;
+    if (!module || !guestSource) throw new Error('the QuickJS module is not loaded: await loadQuickJs() (bindings/quickjs) first');
+    this.limits = resolveLimits(schedule.meta.limits, opts.limits);
+    this.memoryLimitBytes = opts.memoryLimitBytes ?? QUICKJS_DEFAULTS.memoryLimitBytes;
+    this.tickTimeLimitMs = opts.tickTimeLimitMs ?? QUICKJS_DEFAULTS.tickTimeLimitMs;
+    this.memoryCheckTicks = opts.memoryCheckTicks ?? QUICKJS_DEFAULTS.memoryCheckTicks;
+    this.queue = new EventQueue(this.limits.queueCapacity, schedule.connections.length);
+    this.log = opts.log;
+    this.strictDispose = !!opts.strictDispose;
+    this.wasmMemory = module.getWasmMemory();
+
+    const rt = (this.rt = module.newRuntime());
+    try {
+      rt.setMaxStackSize(QUICKJS_DEFAULTS.stackBytes);
+      rt.setMemoryLimit(this.memoryLimitBytes);
+      rt.setInterruptHandler(() => {
+        if (performance.now() <= this.deadline) return false;
+        this.interrupted = true;
+        return true;
+      });
+      const ctx = (this.ctx = rt.newContext({ intrinsics: GUEST_INTRINSICS }));
+      // computeMemoryUsage builds its answer in the runtime's "system" context, and would create a
+      // second, full one for that; the guest's context serves (the answer is disposed at once).
+      rt.context = ctx;
+      this.load(ctx, guestSource, schedule, opts.limits);
+      this.fnTick = this.globalFunction(ctx, GUEST_FN.tick);
+      this.fnVariables = this.globalFunction(ctx, GUEST_FN.variables);
+      const used = this.memoryUsed();
+      if (used > this.memoryLimitBytes) {
+        throw new Error(`memoryLimitBytes (${mib(this.memoryLimitBytes)}) is too small: the QuickJS guest uses ${mib(used)} with this schedule loaded`);
+      }
+      this.wasmBytes = this.wasmMemory.buffer.byteLength;
+    } catch (e) {
+      this.release();
+      throw e;
+    }
+  }
+
+  // ── TickEngine ───────────────────────────────────────────────────────
+
+  /** Queues an event on the host side until the next tick; false when the queue is full (counted and reported by the guest VM). */
+  post(ev: InEvent): boolean {
+    if (this.stopped) return false;
+    const q = this.queue;
+    // The in-process VM has one queue of queueCapacity, shared by new events and those a budget-cut
+    // tick left over; the guest's leftovers take their room here too, so both targets drop alike.
+    if (q.length + this.guest.queued >= q.capacity) {
+      if (ev.conn >= 0 && ev.conn < q.dropped.length) q.dropped[ev.conn]++;
+      q.droppedTotal++;
+      return false;
+    }
+    return q.push(ev);
+  }
+
+  tick(now: number): Output[] {
+    if (this.stopped) throw new Error(this.stopped);
+    const { batch, bin } = this.takeBatch();
+    const ctx = this.ctx!;
+    const args = [ctx.newNumber(now), ctx.newString(batch)];
+    if (bin) args.push(ctx.newArrayBuffer(exactBuffer(bin)));
+    const r = this.enter(this.fnTick!, args, this.tickTimeLimitMs, (json, b) => {
+      const t = JSON.parse(json) as TickResult;
+      return { state: t, out: t.out.map((o) => decodeOutput(o, b)) };
+    });
+    if (!r.ok) return [this.stop(r.fatal)];
+    const { state, out } = r.value;
+    this.guest = { pending: state.pending, nextDue: state.nextDue, queued: state.queued };
+    this.varsStale = true;
+    // An allocation over setMemoryLimit throws inside a chain, and the VM reports it like any other
+    // exception; the guest carries on, but its heap is at the backstop: stop it.
+    if (out.some((o) => o.kind === 'error' && o.code === 'internal' && o.message.includes('out of memory'))) {
+      out.push(this.stop({ code: 'memory_limit', broken: true, message: `the QuickJS sandbox ran out of memory (limit ${mib(this.memoryLimitBytes)}, memoryLimitBytes)` }));
+      return out;
+    }
+    const grown = this.wasmMemory.buffer.byteLength !== this.wasmBytes;
+    if (grown || ++this.ticksSinceCheck >= this.memoryCheckTicks) {
+      this.ticksSinceCheck = 0;
+      this.wasmBytes = this.wasmMemory.buffer.byteLength;
+      let used: number;
+      try {
+        used = this.memoryUsed();
+      } catch (e) {
+        out.push(this.stop({ code: 'internal', broken: true, message: `the QuickJS sandbox's memory could not be measured (${(e as Error)?.message ?? e})` }));
+        return out;
+      }
+      if (used > this.memoryLimitBytes) {
+        out.push(this.stop({ code: 'memory_limit', broken: false, message: `the QuickJS sandbox uses ${mib(used)}, over its memory limit of ${mib(this.memoryLimitBytes)} (memoryLimitBytes)` }));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Events to deliver, buffered work in the guest, or a stopped guest (so a
+   * host loop ticks once more, and that tick's refusal ends its run).
+   */
+  hasPendingWork(): boolean {
+    return this.stopped !== undefined || this.queue.length > 0 || this.queue.droppedTotal > 0 || this.guest.pending;
+  }
+
+  nextDue(): number | undefined {
+    return this.stopped ? undefined : this.guest.nextDue;
+  }
+
+  /** Every variable; asked of the guest only when a tick ran since the last time. After a stop: the last values seen. */
+  variables(): Record<string, Value> {
+    if (this.varsStale && !this.stopped) {
+      const r = this.enter(this.fnVariables!, [], this.tickTimeLimitMs, (json, b) => {
+        const { vars } = JSON.parse(json) as VariablesResult;
+        return Object.fromEntries(Object.keys(vars).map((k) => [k, decodeValue(vars[k], b)]));
+      });
+      if (r.ok) {
+        this.vars = r.value;
+        this.varsStale = false;
+      } else {
+        this.stop(r.fatal);
+      }
+    }
+    return { ...this.vars };
+  }
+
+  /** Releases the sandbox; idempotent. */
+  dispose(): void {
+    if (!this.stopped) this.stopped = 'the QuickJS engine was disposed';
+    this.release();
+  }
+
+  /** Whether a limit or a failure stopped the guest (then every tick is refused). */
+  get isStopped(): boolean {
+    return this.stopped !== undefined;
+  }
+
+  // ── the boundary ─────────────────────────────────────────────────────
+
+  /** Evaluates the guest bundle and hands it the schedule. */
+  private load(ctx: QuickJSContext, source: string, schedule: Schedule, limits: Partial<Limits> | undefined): void {
+    const failed = (what: string, f: Fatal) => new Error(`the QuickJS guest could not ${what}: ${f.message}`);
+    this.deadline = performance.now() + QUICKJS_DEFAULTS.loadTimeLimitMs;
+    const evaluated = ctx.evalCode(source, 'guest.js', { type: 'global', strict: true });
+    this.deadline = Infinity;
+    if (evaluated.error) throw failed('start', this.fatalOf(evaluated.error, QUICKJS_DEFAULTS.loadTimeLimitMs));
+    evaluated.value.dispose();
+    this.settleJobs();
+
+    const fn = this.globalFunction(ctx, GUEST_FN.load);
+    const bytes = encode(schedule, { debug: true });
+    const r = this.enter(fn, [ctx.newArrayBuffer(exactBuffer(bytes)), ctx.newString(JSON.stringify({ limits }))], QUICKJS_DEFAULTS.loadTimeLimitMs,
+      (json) => JSON.parse(json) as LoadResult);
+    fn.dispose();
+    if (!r.ok) throw failed('load the schedule', r.fatal);
+    const res = r.value;
+    if (res.abi !== ABI_VERSION) throw new Error(`the QuickJS guest speaks ABI ${res.abi}, this host ${ABI_VERSION}: rebuild with 'node build.mjs'`);
+    if (!res.ok) throw new Error(`the QuickJS guest refused the schedule: ${res.error}`);
+    this.guest = { pending: res.pending, nextDue: res.nextDue, queued: res.queued };
+  }
+
+  private globalFunction(ctx: QuickJSContext, name: string): QuickJSHandle {
+    const h = ctx.getProp(ctx.global, name);
+    if (ctx.typeof(h) !== 'function') {
+      h.dispose();
+      throw new Error(`the QuickJS guest defines no function ${name}: not a pulsewire guest bundle`);
+    }
+    return h;
+  }
+
+  /**
+   * One call into the guest, under a deadline. The argument handles are
+   * disposed here. `read` gets the reply's JSON and, if the guest returned
+   * one, a view of its binary buffer in wasm memory, valid only during
+   * `read` (decodeValue copies the payloads out).
+   */
+  private enter<T>(fn: QuickJSHandle, args: QuickJSHandle[], limitMs: number, read: (json: string, bin: Uint8Array | undefined) => T): Entered<T> {
+    const ctx = this.ctx!;
+    this.interrupted = false;
+    this.deadline = performance.now() + limitMs;
+    let result;
+    try {
+      result = ctx.callFunction(fn, ctx.undefined, args);
+    } finally {
+      this.deadline = Infinity;
+      for (const a of args) a.dispose();
+    }
+    if (result.error) return { ok: false, fatal: this.fatalOf(result.error, limitMs) };
+    const reply = result.value;
+    try {
+      this.settleJobs();
+      if (ctx.typeof(reply) === 'string') return { ok: true, value: read(ctx.getString(reply), undefined) };
+      const json = ctx.getProp(reply, 0);
+      const buf = ctx.getProp(reply, 1);
+      try {
+        const view = ctx.getArrayBuffer(buf);
+        try {
+          return { ok: true, value: read(ctx.getString(json), view.value) };
+        } finally {
+          view.dispose();
+        }
+      } finally {
+        json.dispose();
+        buf.dispose();
+      }
+    } catch (e) {
+      return { ok: false, fatal: { code: 'internal', broken: false, message: `the QuickJS guest's reply could not be read (${(e as Error)?.message ?? e})` } };
+    } finally {
+      reply.dispose();
+    }
+  }
+
+  /** The guest makes no promises (its context has no Promise); run the job queue anyway so nothing can linger between calls. */
+  private settleJobs(): void {
+    const jobs = this.rt!.executePendingJobs();
+    if (jobs.error) {
+      const f = this.fatalOf(jobs.error, this.tickTimeLimitMs);
+      throw new Error(`a QuickJS job failed: ${f.message}`);
+    }
+  }
+
+  /** What an exception out of the guest means. Consumes the handle (unless the runtime is broken: then it is left alone). */
+  private fatalOf(error: QuickJSHandle, limitMs: number): Fatal {
+    if (this.interrupted) {
+      this.broken = true;
+      return { code: 'time_limit', broken: true, message: `a tick ran longer than its time limit of ${limitMs} ms (tickTimeLimitMs) in the QuickJS sandbox` };
+    }
+    let text: string;
+    try {
+      const d = this.ctx!.dump(error) as { name?: string; message?: string } | string;
+      text = typeof d === 'object' && d ? `${d.name ?? 'Error'}: ${d.message ?? ''}` : String(d);
+    } catch {
+      text = 'an exception that could not be read';
+    }
+    if (text.includes('out of memory')) {
+      this.broken = true;
+      return { code: 'memory_limit', broken: true, message: `the QuickJS sandbox ran out of memory (limit ${mib(this.memoryLimitBytes)}, memoryLimitBytes)` };
+    }
+    try {
+      error.dispose();
+    } catch {
+      // already gone with a broken runtime
+    }
+    return { code: 'internal', broken: false, message: `the QuickJS guest threw ${text}` };
+  }
+
+  /** QuickJS's own count of the bytes the runtime uses. */
+  private memoryUsed(): number {
+    const ctx = this.ctx!;
+    const usage = this.rt!.computeMemoryUsage();
+    try {
+      const used = ctx.getProp(usage, 'memory_used_size');
+      try {
+        return ctx.getNumber(used);
+      } finally {
+        used.dispose();
+      }
+    } finally {
+      usage.dispose();
+    }
+  }
+
+  private takeBatch(): { batch: string; bin?: Uint8Array } {
+    const q = this.queue;
+    if (q.length === 0 && q.droppedTotal === 0) return { batch: '' };
+    const w = new BinWriter();
+    const b: Batch = {};
+    if (q.length > 0) {
+      b.events = [];
+      for (let ev = q.shift(); ev; ev = q.shift()) b.events.push(encodeEvent(ev, w));
+    }
+    if (q.droppedTotal > 0) {
+      b.dropped = [];
+      q.dropped.forEach((n, conn) => n > 0 && b.dropped!.push([conn, n]));
+      q.dropped.fill(0);
+      q.droppedTotal = 0;
+    }
+    return { batch: JSON.stringify(b), bin: w.finish() };
+  }
+
+  // ── stopping ─────────────────────────────────────────────────────────
+
+  /** Stops the guest for good and returns the error output that says why. */
+  private stop(f: Fatal): RuntimeError {
+    this.stopped = `the QuickJS sandbox was stopped by an earlier ${f.code} error; no further ticks run in it: start a new runtime`;
+    if (f.broken) this.broken = true;
+    this.release();
+    return { kind: 'error', code: f.code, message: `${f.message}; it was stopped` };
+  }
+
+  /**
+   * Frees the runtime, or — broken: after an out-of-memory or an interrupt —
+   * only lets go of it: its wasm memory is not reclaimed, but disposing a
+   * broken heap can abort.
+   */
+  private release(): void {
+    const rt = this.rt;
+    if (!rt) return;
+    const handles = [this.fnTick, this.fnVariables];
+    const ctx = this.ctx;
+    this.rt = this.ctx = this.fnTick = this.fnVariables = undefined;
+    if (this.broken) {
+      try {
+        rt.removeInterruptHandler();
+      } catch {
+        // nothing more to let go of
+      }
+      return;
+    }
+    try {
+      for (const h of handles) if (h?.alive) h.dispose();
+      rt.context = undefined; // the guest's context is ours to dispose, before its runtime
+      ctx?.dispose();
+      rt.dispose();
+    } catch (e) {
+      // The library's assertion that no object outlives its runtime (a leaked handle, or an
+      // upstream bug): the module stays usable, this runtime's memory is lost.
+      if (this.strictDispose) throw e;
+      this.log?.warn(`disposing a QuickJS runtime failed: ${(e as Error)?.message ?? e}`);
+    }
+  }
+}

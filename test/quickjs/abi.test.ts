@@ -1,0 +1,66 @@
+// The boundary's encoding (targets/quickjs/abi.ts) on its own: every Value
+// comes back as it went in, tags cannot be forged by the graph's own data,
+// and the guest bundle is made of the VM and nothing else.
+
+import { strict as assert } from 'node:assert';
+import { BinWriter, decodeValue, encodeValue, encodeOutput, decodeOutput, type WireValue } from '../../targets/quickjs/abi.ts';
+import type { Value } from '../../runtime/values.ts';
+
+/** Through JSON and one buffer, as across the boundary. */
+function roundTrip(v: Value): Value {
+  const w = new BinWriter();
+  const json = JSON.stringify(encodeValue(v, w));
+  return decodeValue(JSON.parse(json) as WireValue, w.finish());
+}
+
+describe('quickjs: the boundary encoding', () => {
+  it('round-trips every kind of Value, binary anywhere and numbers JSON cannot write', () => {
+    const proto = JSON.parse('{"__proto__": {"polluted": true}}') as Value;
+    const values: Value[] = [
+      null, true, false, 0, -0, 1.5, -7, NaN, Infinity, -Infinity, 2 ** 53, '', 'a\u0000b', '\ud800', 'é✓😀',
+      new Uint8Array(0), new Uint8Array([0, 255, 0]),
+      [], [1, 'x', null, [new Uint8Array([1]), NaN]],
+      {}, { a: 1, b: { c: [new Uint8Array([9, 8]), -0] } },
+      { $b: [0, 1], $n: 'NaN', $$x: 1, $: 2, x$: 3 }, // the graph's own keys that look like tags
+      proto,
+    ];
+    for (const v of values) assert.deepStrictEqual(roundTrip(v), v, JSON.stringify(v));
+    const back = roundTrip(proto) as Record<string, unknown>;
+    assert.equal(Object.getPrototypeOf(back), Object.prototype, '"__proto__" stays a key, never a prototype');
+    assert.deepEqual(Object.keys(back), ['__proto__']);
+  });
+
+  it('keeps key order (JSON Stringify of a dictionary must read the same on both targets)', () => {
+    const v = { z: 1, $a: 2, m: new Uint8Array([1]), a: 3 };
+    assert.deepEqual(Object.keys(roundTrip(v) as object), ['z', '$a', 'm', 'a']);
+  });
+
+  it('copies nothing that needs no change, and puts all binary payloads in one buffer in order', () => {
+    const plain = { a: [1, 'b', { c: null }] };
+    const w = new BinWriter();
+    assert.equal(encodeValue(plain, w), plain);
+    const o1 = encodeOutput({ kind: 'ws.send', conn: 0, data: new Uint8Array([1, 2]) }, w);
+    const o2 = encodeOutput({ kind: 'var', name: 'v', value: new Uint8Array([3]) }, w);
+    assert.deepEqual([o1.data, o2.value], [{ $b: [0, 2] }, { $b: [2, 1] }]);
+    const buf = w.finish()!;
+    assert.deepEqual([...buf], [1, 2, 3]);
+    assert.equal(buf.buffer.byteLength, 3, 'a buffer of exactly the payloads');
+    assert.deepEqual(decodeOutput(o2, buf), { kind: 'var', name: 'v', value: new Uint8Array([3]) });
+  });
+
+  it('refuses a payload reference outside the buffer instead of reading past it', () => {
+    assert.throws(() => decodeValue({ $b: [2, 4] }, new Uint8Array(3)), /outside the call's buffer/);
+    assert.throws(() => decodeValue({ $b: [0, 1] }, undefined), /outside the call's buffer/);
+  });
+
+  it('the guest bundle holds the VM, the schedule decoder and the ABI, and nothing of bindings/ or a transport library', async function () {
+    this.timeout(20_000);
+    const { build } = await import('esbuild');
+    const { GUEST_OPTIONS } = await import('../../targets/quickjs/guest-build.mjs');
+    const r = await build({ ...GUEST_OPTIONS, write: false, metafile: true });
+    const inputs = Object.keys(r.metafile!.inputs);
+    for (const f of inputs) assert.match(f, /^(runtime\/(vm|schedule)\/|runtime\/(values|limits|errors|random)\.ts$|targets\/quickjs\/)/, f);
+    assert.ok(inputs.includes('runtime/vm/vm.ts'));
+    assert.doesNotMatch(r.outputFiles![0].text, /\brequire\(|\bimport\(|process\.|Date\.now|Math\.random/);
+  });
+});
