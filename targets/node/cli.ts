@@ -9,7 +9,7 @@ import type { Schedule } from '../../runtime/schedule/schedule.ts';
 import type { Output } from '../../runtime/vm/io.ts';
 import { loadSchedule, overrideConnections } from '../shared/load.ts';
 import { TICK_MODES, type TickMode } from '../shared/runner.ts';
-import { createRuntime } from '../runtime.ts';
+import { createRuntime, TARGETS, type TargetName } from '../runtime.ts';
 import { runDemo } from './demo.ts';
 import { formatOutput } from './output.ts';
 import { buildBoard, boardNames, BoardError } from '../boards/build.ts';
@@ -57,6 +57,7 @@ const COMMANDS: Record<string, Command> = {
       'tick-rate': { type: 'string' },
       mode: { type: 'string' },
       connect: { type: 'string', multiple: true },
+      target: { type: 'string' },
       verbose: { type: 'boolean', short: 'v' },
     },
     help: `  --ticks N            stop after N ticks
@@ -64,6 +65,7 @@ const COMMANDS: Record<string, Command> = {
   --tick-rate HZ       ticks per second in fixed mode (default: the project's)
   --mode MODE          fixed (default), on-demand, fast or stepped (virtual clock; needs --ticks)
   --connect NAME=URL   point a connection at another address (repeatable)
+  --target TARGET      node (default: the VM in this process) or quickjs (the VM in a QuickJS sandbox)
   -v, --verbose        also print commands sent to back ends and every variable change
 
 Console lines go to stdout as "[level] text", variable changes as "name = value"
@@ -76,9 +78,11 @@ Console lines go to stdout as "[level] text", variable changes as "name = value"
       const duration = values.duration === undefined ? undefined : posNum(values.duration as string, '--duration');
       const rate = values['tick-rate'] === undefined ? undefined : posNum(values['tick-rate'] as string, '--tick-rate');
       if (mode === 'stepped' && ticks === undefined) throw new UsageError('--mode stepped needs --ticks');
+      const target = (values.target as string | undefined) ?? 'node';
+      if (!TARGETS.includes(target as TargetName)) throw new UsageError(`--target must be one of ${TARGETS.join(', ')}`);
       let schedule = load(file);
       schedule = withConnections(schedule, values.connect as string[] | undefined);
-      return runSchedule(schedule, { mode: mode as TickMode, ticks, duration, rate, verbose: !!values.verbose });
+      return runSchedule(schedule, { mode: mode as TickMode, ticks, duration, rate, verbose: !!values.verbose, target: target as TargetName });
     },
   },
   inspect: {
@@ -196,33 +200,50 @@ export interface RunSettings {
   duration?: number;
   rate?: number;
   verbose: boolean;
+  /** Default node. */
+  target?: TargetName;
   /** Extra output handler (the demo's variable display). */
   onOutput?(o: Output): void;
 }
 
-/** Runs a schedule on the Node target until --ticks, --duration or a signal; resolves to the exit code. */
+/** A QuickJS sandbox stopped by one of its limits: it ticks no more. */
+const SANDBOX_STOPS = new Set(['memory_limit', 'time_limit']);
+/** Errors after which the run failed (exit 1). */
+const FATAL_CODES = new Set(['internal', ...SANDBOX_STOPS]);
+
+/** Runs a schedule on a target until --ticks, --duration or a signal; resolves to the exit code. */
 export async function runSchedule(schedule: Schedule, s: RunSettings): Promise<number> {
   let failed = false;
-  const { runner } = createRuntime(schedule, {
-    mode: s.mode,
-    tickRateHz: s.rate,
-    maxTicks: s.mode === 'stepped' ? undefined : s.ticks,
-    env: process.env,
-    log: { warn: (t) => process.stderr.write(`warning: ${t}\n`) },
-    onOutput: (o) => {
-      if (o.kind === 'error' && o.code === 'internal') failed = true;
-      s.onOutput?.(o);
-      const line = formatOutput(o, s.verbose, schedule.connections);
-      if (line) (o.kind === 'error' ? process.stderr : process.stdout).write(line + '\n');
-    },
-  });
+  let sandboxStopped = false;
+  let runtime;
+  try {
+    runtime = createRuntime(schedule, {
+      target: s.target,
+      mode: s.mode,
+      tickRateHz: s.rate,
+      maxTicks: s.mode === 'stepped' ? undefined : s.ticks,
+      env: process.env,
+      log: { warn: (t) => process.stderr.write(`warning: ${t}\n`) },
+      onOutput: (o) => {
+        if (o.kind === 'error' && FATAL_CODES.has(o.code)) failed = true;
+        if (o.kind === 'error' && SANDBOX_STOPS.has(o.code)) sandboxStopped = true;
+        s.onOutput?.(o);
+        const line = formatOutput(o, s.verbose, schedule.connections);
+        if (line) (o.kind === 'error' ? process.stderr : process.stdout).write(line + '\n');
+      },
+    });
+  } catch (e) {
+    // A target that cannot start (the QuickJS module or guest missing, a memory limit below what the guest needs).
+    throw new Failure(`cannot start the ${s.target ?? 'node'} target: ${(e as Error)?.message ?? e}`);
+  }
+  const { runner } = runtime;
   const stop = () => void runner.stop();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   const timer = s.duration !== undefined ? setTimeout(stop, s.duration * 1000) : undefined;
   try {
     if (s.mode === 'stepped') {
-      for (let i = 0; i < s.ticks!; i++) {
+      for (let i = 0; i < s.ticks! && !sandboxStopped; i++) {
         runner.step();
         await new Promise((r) => setImmediate(r)); // let I/O in between virtual ticks
       }
