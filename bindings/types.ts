@@ -46,6 +46,13 @@ export interface Transport {
   advance(now: number): void;
   /** The earliest pending deadline in tick-clock ms, if any. */
   nextDeadline(): number | undefined;
+  /**
+   * Connections now waiting on the network or on a library's wall-clock
+   * timer (connecting, reconnecting, closing). A virtual clock (the HIL kit)
+   * runs no faster than real time while this is above 0, so that it cannot
+   * outrun real I/O. Optional: a transport without it has none.
+   */
+  inFlight?(): number;
   /** Closes every connection and releases every timer and handle; resolves within a bounded time. */
   close(): Promise<void>;
 }

@@ -92,6 +92,12 @@ export function createSocketIoTransport(ctx: TransportContext): Transport {
       // No tick-clock deadlines: see the header.
     },
     nextDeadline: () => undefined,
+    inFlight(): number {
+      // Connecting and reconnecting run on the library's wall-clock timers (see the header).
+      let n = 0;
+      if (!closed) for (const c of conns.values()) if (c.inFlight) n++;
+      return n;
+    },
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
@@ -138,6 +144,10 @@ class SioConnection {
   ) {
     this.opts = connectionOptions(entry);
     this.at = endpointOf(entry.url); // host:port only: never the user-info or query of the URL
+  }
+
+  get inFlight(): boolean {
+    return this.phase === 'connecting' || this.phase === 'reconnecting';
   }
 
   // ---- commands ----

@@ -188,6 +188,11 @@ class Connection {
     else this.postError('not_open', `message not sent: the connection is ${STATE_WORDS[this.state]}`);
   }
 
+  /** Waiting on the network (an upgrade, or the answer to our close) rather than on the tick clock. */
+  get inFlight(): boolean {
+    return this.state === 'connecting' || this.state === 'closing';
+  }
+
   /** Transport close(): terminate without events; the transport then ignores everything. */
   shutdown(): void {
     this.detach();
@@ -574,6 +579,12 @@ export function createWebSocketTransport(ctx: TransportContext): Transport {
 
     nextDeadline(): number | undefined {
       return closed ? undefined : deadlines.next();
+    },
+
+    inFlight(): number {
+      let n = 0;
+      if (!closed) for (const c of conns.values()) if (c.inFlight) n++;
+      return n;
     },
 
     close(): Promise<void> {
