@@ -11,6 +11,7 @@
 
 export { Rig, type Controller, type RigInfo, type RigState, type RigOptions, type RunLimits, type ConsoleLine, type HasReceived } from './rig.ts';
 export { startRig, loadProject, type StartRigOptions } from './local.ts';
+export { connectRig, spawnRig, type ConnectRigOptions, type SpawnRigOptions } from './remote.ts';
 export { startWsBackend, type WsBackend, type WsClient, type WsMessage } from './backends/ws.ts';
 export { startSioBackend, type SioBackend, type SioClient, type SioMessage, type SioReply } from './backends/sio.ts';
 export type { Matcher } from './backends/activity.ts';

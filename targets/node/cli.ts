@@ -13,6 +13,9 @@ import { createRuntime, TARGETS, type TargetName } from '../runtime.ts';
 import { runDemo } from './demo.ts';
 import { formatOutput } from './output.ts';
 import { buildBoard, boardNames, BoardError } from '../boards/build.ts';
+import { startRecording, type Recording } from './record.ts';
+import { runControlled } from './controlled-run.ts';
+import { replayFile } from './replay-command.ts';
 
 const VERSION = '0.1.0';
 
@@ -58,6 +61,9 @@ const COMMANDS: Record<string, Command> = {
       mode: { type: 'string' },
       connect: { type: 'string', multiple: true },
       target: { type: 'string' },
+      record: { type: 'string' },
+      control: { type: 'string' },
+      'control-host': { type: 'string' },
       verbose: { type: 'boolean', short: 'v' },
     },
     help: `  --ticks N            stop after N ticks
@@ -66,6 +72,11 @@ const COMMANDS: Record<string, Command> = {
   --mode MODE          fixed (default), on-demand, fast or stepped (virtual clock; needs --ticks)
   --connect NAME=URL   point a connection at another address (repeatable)
   --target TARGET      node (default: the VM in this process) or quickjs (the VM in a QuickJS sandbox)
+  --record FILE        write the run's trace to FILE (JSON Lines; check it with 'pulsewire replay')
+  --control PORT       open a control channel (WebSocket, token required) on PORT, 0 for any free one:
+                       a HIL rig reads variables, injects events, pauses and steps ticks (docs/HIL.md);
+                       with --mode stepped only the rig ticks it (--ticks not needed)
+  --control-host HOST  where the control channel listens (default 127.0.0.1: this machine only)
   -v, --verbose        also print commands sent to back ends and every variable change
 
 Console lines go to stdout as "[level] text", variable changes as "name = value"
@@ -77,12 +88,20 @@ Console lines go to stdout as "[level] text", variable changes as "name = value"
       const ticks = values.ticks === undefined ? undefined : posInt(values.ticks as string, '--ticks');
       const duration = values.duration === undefined ? undefined : posNum(values.duration as string, '--duration');
       const rate = values['tick-rate'] === undefined ? undefined : posNum(values['tick-rate'] as string, '--tick-rate');
-      if (mode === 'stepped' && ticks === undefined) throw new UsageError('--mode stepped needs --ticks');
+      if (mode === 'stepped' && ticks === undefined && values.control === undefined) throw new UsageError('--mode stepped needs --ticks');
       const target = (values.target as string | undefined) ?? 'node';
       if (!TARGETS.includes(target as TargetName)) throw new UsageError(`--target must be one of ${TARGETS.join(', ')}`);
       let schedule = load(file);
       schedule = withConnections(schedule, values.connect as string[] | undefined);
-      return runSchedule(schedule, { mode: mode as TickMode, ticks, duration, rate, verbose: !!values.verbose, target: target as TargetName });
+      const record = values.record as string | undefined;
+      if (values['control-host'] !== undefined && values.control === undefined) throw new UsageError('--control-host needs --control PORT');
+      if (values.control !== undefined) {
+        if (mode !== 'fixed' && mode !== 'stepped') throw new UsageError('--control works with --mode fixed or stepped');
+        const port = portOf(values.control as string);
+        const host = values['control-host'] as string | undefined;
+        return runControlled(schedule, { port, host, target: target as TargetName, mode, rate, ticks, duration, record, verbose: !!values.verbose });
+      }
+      return runSchedule(schedule, { mode: mode as TickMode, ticks, duration, rate, verbose: !!values.verbose, target: target as TargetName, record });
     },
   },
   inspect: {
@@ -94,6 +113,25 @@ Console lines go to stdout as "[level] text", variable changes as "name = value"
       const schedule = load(one(positionals, 'a project or schedule file'));
       process.stdout.write(disassemble(schedule, { explain: !!values.explain }));
       return 0;
+    },
+  },
+  replay: {
+    summary: 'replay a recorded trace with no network and check every output is identical',
+    usage: 'pulsewire replay <project.json|file.pws> TRACE [--target node|quickjs]',
+    options: { target: { type: 'string' } },
+    help: `  --target TARGET   the engine to replay on: node (default) or quickjs
+
+Feeds the trace's events into the engine tick by tick, at the recorded
+times, and compares every output with the recording (docs/TRACES.md).
+Exit 0 when all are identical; 1 with the first divergence (tick, expected,
+actual), for a trace of another schedule, or for a malformed line (its number).`,
+    run({ values, positionals }) {
+      if (positionals.length !== 2) throw new UsageError(`expected a project or schedule file and a trace, got ${positionals.length} file${positionals.length === 1 ? '' : 's'}`);
+      const target = (values.target as string | undefined) ?? 'node';
+      if (!TARGETS.includes(target as TargetName)) throw new UsageError(`--target must be one of ${TARGETS.join(', ')}`);
+      const verdict = replayFile(load(positionals[0]), positionals[1], target as TargetName);
+      (verdict.code === 0 ? process.stdout : process.stderr).write(verdict.message + '\n');
+      return verdict.code;
     },
   },
   build: {
@@ -160,6 +198,11 @@ function posInt(s: string, name: string): number {
   if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${name} must be a whole number above 0, not "${s}"`);
   return n;
 }
+function portOf(s: string): number {
+  const n = Number(s);
+  if (!/^\d+$/.test(s) || n > 65535) throw new UsageError(`--control takes a port from 0 to 65535 (0: any free one), not "${s}"`);
+  return n;
+}
 function posNum(s: string, name: string): number {
   const n = Number(s);
   if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${name} must be a number above 0, not "${s}"`);
@@ -202,6 +245,8 @@ export interface RunSettings {
   verbose: boolean;
   /** Default node. */
   target?: TargetName;
+  /** Write the run's trace to this file. */
+  record?: string;
   /** Extra output handler (the demo's variable display). */
   onOutput?(o: Output): void;
 }
@@ -215,6 +260,14 @@ const FATAL_CODES = new Set(['internal', ...SANDBOX_STOPS]);
 export async function runSchedule(schedule: Schedule, s: RunSettings): Promise<number> {
   let failed = false;
   let sandboxStopped = false;
+  let recording: Recording | undefined;
+  if (s.record !== undefined) {
+    try {
+      recording = startRecording(s.record, schedule, { mode: s.mode, target: s.target ?? 'node', tickRateHz: s.rate ?? schedule.meta.tickRateHz });
+    } catch (e) {
+      throw new Failure((e as Error).message);
+    }
+  }
   let runtime;
   try {
     runtime = createRuntime(schedule, {
@@ -224,7 +277,10 @@ export async function runSchedule(schedule: Schedule, s: RunSettings): Promise<n
       maxTicks: s.mode === 'stepped' ? undefined : s.ticks,
       env: process.env,
       log: { warn: (t) => process.stderr.write(`warning: ${t}\n`) },
-      onOutput: (o) => {
+      onEvent: recording?.hooks.onEvent,
+      onTick: recording?.hooks.onTick,
+      onOutput: (o, tick, now) => {
+        recording?.hooks.onOutput(o, tick, now);
         if (o.kind === 'error' && FATAL_CODES.has(o.code)) failed = true;
         if (o.kind === 'error' && SANDBOX_STOPS.has(o.code)) sandboxStopped = true;
         s.onOutput?.(o);
@@ -233,6 +289,7 @@ export async function runSchedule(schedule: Schedule, s: RunSettings): Promise<n
       },
     });
   } catch (e) {
+    recording?.close();
     // A target that cannot start (the QuickJS module or guest missing, a memory limit below what the guest needs).
     throw new Failure(`cannot start the ${s.target ?? 'node'} target: ${(e as Error)?.message ?? e}`);
   }
@@ -255,6 +312,7 @@ export async function runSchedule(schedule: Schedule, s: RunSettings): Promise<n
     if (timer) clearTimeout(timer);
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
+    recording?.close();
   }
   return failed ? 1 : 0;
 }

@@ -1,0 +1,78 @@
+// `pulsewire run --control PORT`: the runtime on the kit's virtual clock
+// (targets/shared/stepped-host.ts), driven through the control channel by a
+// rig in another process — as a rig drives a board. With --mode stepped it
+// waits for the client to step it; with --mode fixed it also ticks by
+// itself, paced to real time, until a client pauses it.
+
+import { randomBytes } from 'node:crypto';
+import type { Schedule } from '../../runtime/schedule/schedule.ts';
+import type { TargetName } from '../runtime.ts';
+import { createSteppedRuntime } from '../shared/stepped-host.ts';
+import { CONTROL_TOKEN_ENV } from '../shared/control-protocol.ts';
+import { startControlServer } from './control.ts';
+import { openTraceWriter } from './trace-file.ts';
+import { formatOutput } from './output.ts';
+
+export interface ControlledRunSettings {
+  port: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  target: TargetName;
+  /** 'stepped': only the client ticks it; 'fixed': ticks in real time until paused. */
+  mode: 'fixed' | 'stepped';
+  rate?: number;
+  ticks?: number;
+  duration?: number;
+  record?: string;
+  verbose: boolean;
+}
+
+/** Resolves to the exit code once a client says stop, a signal arrives, or --ticks / --duration is reached. */
+export async function runControlled(schedule: Schedule, s: ControlledRunSettings): Promise<number> {
+  const env = process.env;
+  const given = env[CONTROL_TOKEN_ENV];
+  const token = given && given.length > 0 ? given : randomBytes(18).toString('base64url');
+  const writer = s.record !== undefined ? openTraceWriter(s.record) : undefined;
+  let failed = false;
+  let finish!: () => void;
+  const finished = new Promise<void>((r) => (finish = r));
+  const host = createSteppedRuntime(schedule, {
+    target: s.target,
+    tickRateHz: s.rate,
+    env,
+    log: { warn: (t) => process.stderr.write(`warning: ${t}\n`) },
+    record: writer ? (line) => writer.write(line) : undefined,
+    onOutput: (o) => {
+      if (o.kind === 'error' && o.code === 'internal') failed = true;
+      const line = formatOutput(o, s.verbose, schedule.connections);
+      if (line) (o.kind === 'error' ? process.stderr : process.stdout).write(line + '\n');
+    },
+  });
+  if (s.ticks !== undefined) host.recorder.onRecord((r) => r.tick + 1 >= s.ticks! && finish());
+  const server = await startControlServer(host, { port: s.port, host: s.host, token, onStop: finish }).catch(async (e: NodeJS.ErrnoException) => {
+    await host.close();
+    writer?.close();
+    throw new Error(`cannot open the control channel on ${s.host ?? '127.0.0.1'}:${s.port}: ${e.code ?? e.message}`);
+  });
+  if (s.host !== undefined && s.host !== '127.0.0.1' && s.host !== 'localhost' && s.host !== '::1') {
+    process.stderr.write(`warning: the control channel listens on ${server.address}: whoever reaches it with the token controls this runtime\n`);
+  }
+  if (!given) process.stderr.write(`pulsewire: control token: ${token} (set ${CONTROL_TOKEN_ENV} to choose it)\n`);
+  // Last, so that a client reading stderr up to this line has everything above it.
+  process.stderr.write(`pulsewire: control channel on ${server.url}\n`);
+  process.once('SIGINT', finish);
+  process.once('SIGTERM', finish);
+  const timer = s.duration !== undefined ? setTimeout(finish, s.duration * 1000) : undefined;
+  if (s.mode === 'fixed') host.play();
+  try {
+    await finished;
+  } finally {
+    if (timer) clearTimeout(timer);
+    process.off('SIGINT', finish);
+    process.off('SIGTERM', finish);
+    await server.close();
+    await host.close();
+    writer?.close();
+  }
+  return failed ? 1 : 0;
+}
