@@ -1,10 +1,12 @@
 // Builds the bundles (see README, "Targets and boards"):
 //   dist/cli.mjs                 the Node CLI and library, dependencies external
-//   dist/board-node/runner.mjs   the Node engine's board runtime, self-contained
-// and the QuickJS guest. Each bundle is one function below.
+//   dist/guest.js                the QuickJS guest
+//   dist/board-<engine>/         each engine's board runtime (node, quickjs), self-contained
+// Each bundle is one function below.
 //   node build.mjs [--quiet]
 import { build } from 'esbuild';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { GUEST_OPTIONS } from './targets/quickjs/guest-build.mjs';
 
 const quiet = process.argv.includes('--quiet');
@@ -26,16 +28,20 @@ function buildCli() {
   });
 }
 
-// The board runtime of engine node: `pulsewire build` copies every file of
+// An engine's board runtime: `pulsewire build` copies every file of
 // dist/board-<engine>/ into a board folder (docs/BOARDS.md), so the folder
-// is emptied first and holds nothing but what a board runs. Everything is
-// bundled, ws and socket.io-client included: a board has Node.js (Debian
-// bookworm's is 18) and no node_modules.
-async function buildBoardNode() {
-  rmSync('dist/board-node', { recursive: true, force: true });
+// is emptied first and holds nothing but what a board runs. runner.mjs is
+// the same for both engines (config.json picks one) and has everything
+// bundled — ws, socket.io-client, the QuickJS host — since a board has
+// Node.js (Debian bookworm's is 18) and no node_modules. Engine quickjs adds
+// what its host loads from beside runner.mjs: the guest (dist/guest.js,
+// built before) and quickjs-emscripten's wasm.
+async function buildBoard(engine) {
+  const dir = `dist/board-${engine}`;
+  rmSync(dir, { recursive: true, force: true });
   const r = await build({
     entryPoints: { runner: 'targets/boards/runner.ts' },
-    outdir: 'dist/board-node',
+    outdir: dir,
     outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
@@ -51,7 +57,11 @@ async function buildBoardNode() {
     metafile: true,
     logLevel: 'warning',
   });
-  writeLicenses(r.metafile, 'dist/board-node/THIRD-PARTY-LICENSES.txt');
+  writeLicenses(r.metafile, `${dir}/THIRD-PARTY-LICENSES.txt`);
+  if (engine === 'quickjs') {
+    copyFileSync('dist/guest.js', `${dir}/guest.js`);
+    copyFileSync(createRequire(import.meta.url).resolve('@jitl/quickjs-wasmfile-release-sync/wasm'), `${dir}/emscripten-module.wasm`);
+  }
   return r;
 }
 
@@ -79,7 +89,7 @@ function writeLicenses(metafile, out) {
 }
 
 try {
-  for (const r of [await buildCli(), await buildGuest(), await buildBoardNode()]) {
+  for (const r of [await buildCli(), await buildGuest(), await buildBoard('node'), await buildBoard('quickjs')]) {
     if (!quiet) for (const [f, o] of Object.entries(r.metafile.outputs)) if (!f.endsWith('.map')) console.log(`${f}  ${o.bytes} bytes`);
   }
 } catch {

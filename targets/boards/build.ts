@@ -87,15 +87,11 @@ export function loadProfile(spec: string): { profile: BoardProfile; file: string
   return { profile: r.profile, file };
 }
 
-/** The engine's board runtime: every file of dist/board-<engine>/, runner.mjs first among equals. */
+/** The engine's board runtime: every file of dist/board-<engine>/ (runner.mjs and what it loads). */
 function engineFiles(engine: Engine): Map<string, Uint8Array> {
   const dir = join(DIST_DIR, `board-${engine}`);
   if (!existsSync(join(dir, 'runner.mjs'))) {
-    throw new BoardError(
-      engine === 'quickjs'
-        ? `engine "quickjs" is not available yet: this pulsewire has no QuickJS board runtime (${dir} has no runner.mjs); use a board with engine "node"`
-        : `the Node.js board runtime is missing (${join(dir, 'runner.mjs')}): run 'node build.mjs' first`,
-    );
+    throw new BoardError(`the board runtime of engine "${engine}" is missing (${join(dir, 'runner.mjs')}): run 'node build.mjs' first`);
   }
   const files = new Map<string, Uint8Array>();
   for (const name of readdirSync(dir).sort()) {

@@ -1,7 +1,10 @@
-// The board runner: what `./start` runs on a board whose engine is Node.js.
-// build.mjs bundles this file with everything it imports — ws and
-// socket.io-client included — into dist/board-node/runner.mjs, so a board
-// needs Node.js and its folder, no node_modules. It runs a .pws and never
+// The board runner: what `./start` runs on a board, for either engine — the
+// VM in this process (node) or in a QuickJS sandbox (quickjs), as config.json
+// says. build.mjs bundles this file with everything it imports — ws,
+// socket.io-client and the QuickJS host included — into runner.mjs of
+// dist/board-node/ and dist/board-quickjs/ (which adds guest.js and the
+// QuickJS wasm beside it), so a board needs Node.js and its folder, no
+// node_modules. It runs a .pws and never
 // compiles (the compiler and its schema validator stay out of the bundle);
 // how it runs comes from config.json beside it, the board profile that
 // `pulsewire build` wrote (docs/BOARDS.md has the contract).
@@ -16,9 +19,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { decode, ScheduleError } from '../../runtime/schedule/index.ts';
 import type { Schedule } from '../../runtime/schedule/schedule.ts';
-import { createRuntime } from '../runtime.ts';
+import { createRuntime, type Runtime } from '../runtime.ts';
 import { formatOutput } from '../node/output.ts';
 import { parseProfile, type BoardProfile } from './profile.ts';
+
+/** Errors after which the run has failed (exit 1); the last two stop a QuickJS sandbox. */
+const FATAL_CODES = new Set(['internal', 'memory_limit', 'time_limit']);
 
 const USAGE = 'usage: node runner.mjs schedule.pws [--connect NAME=URL]... [--duration SECONDS] [--ticks N] [--verbose] [--config FILE]';
 
@@ -38,7 +44,6 @@ function readConfig(file: string): BoardProfile {
   const r = parseProfile(value, file);
   if (!r.ok) throw new Exit(1, r.errors.join('\n'));
   const p = r.profile;
-  if (p.engine !== 'node') throw new Exit(1, `${file}: this runner is the Node.js engine's, but the board's engine is "${p.engine}"`);
   const major = Number(process.versions.node.split('.')[0]);
   if (p.node !== undefined && major < p.node) {
     throw new Exit(1, `board ${p.name} was built for Node.js ${p.node} or later; this is Node.js ${process.versions.node}`);
@@ -112,22 +117,37 @@ async function main(argv: string[]): Promise<number> {
 
   const verbose = !!values.verbose;
   let failed = false;
-  const { runner } = createRuntime(schedule, {
-    target: 'node',
-    mode: board.tickMode,
-    tickRateHz: board.tickRate,
-    limits: board.limits,
-    maxTicks: ticks,
-    env: process.env,
-    log: { warn: (t) => process.stderr.write(`warning: ${t}\n`) },
-    onOutput: (o) => {
-      if (o.kind === 'error' && o.code === 'internal') failed = true;
-      const line = formatOutput(o, verbose, schedule.connections);
-      if (line) (o.kind === 'error' ? process.stderr : process.stdout).write(line + '\n');
-    },
-  });
-  process.stderr.write(`board ${board.name}: running ${schedule.meta.name} on Node.js ${process.versions.node} ${process.arch}, ${board.tickMode} ticks${board.tickMode === 'fixed' ? ` at ${board.tickRate ?? schedule.meta.tickRateHz} Hz` : ''}\n`);
-  const stop = () => void runner.stop();
+  let runtime: Runtime | undefined;
+  try {
+    runtime = createRuntime(schedule, {
+      target: board.engine,
+      mode: board.tickMode,
+      tickRateHz: board.tickRate,
+      limits: board.limits,
+      memoryLimitBytes: board.memoryLimitBytes,
+      tickTimeLimitMs: board.tickTimeLimitMs,
+      maxTicks: ticks,
+      env: process.env,
+      log: { warn: (t) => process.stderr.write(`warning: ${t}\n`) },
+      onOutput: (o) => {
+        if (o.kind === 'error' && FATAL_CODES.has(o.code)) {
+          failed = true;
+          // A stopped sandbox ticks no more: end the process, and let the board's supervisor restart it.
+          if (o.code !== 'internal') queueMicrotask(stop);
+        }
+        const line = formatOutput(o, verbose, schedule.connections);
+        if (line) (o.kind === 'error' ? process.stderr : process.stdout).write(line + '\n');
+      },
+    });
+  } catch (e) {
+    // The QuickJS module, guest or wasm missing from the folder, or a memory limit below what the guest needs.
+    throw new Exit(1, `board ${board.name}: cannot start the ${board.engine} engine: ${(e as Error)?.message ?? e}`);
+  }
+  const { runner } = runtime;
+  process.stderr.write(`board ${board.name}: running ${schedule.meta.name} (engine ${board.engine}) on Node.js ${process.versions.node} ${process.arch}, ${board.tickMode} ticks${board.tickMode === 'fixed' ? ` at ${board.tickRate ?? schedule.meta.tickRateHz} Hz` : ''}\n`);
+  function stop(): void {
+    void runtime?.runner.stop();
+  }
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   const timer = duration !== undefined ? setTimeout(stop, duration * 1000) : undefined;

@@ -127,17 +127,13 @@ describe('pulsewire build', () => {
     onlyThere();
   });
 
-  it('engine quickjs packs the QuickJS board runtime, or says it is not available yet', () => {
+  it('engine quickjs packs the runner with the QuickJS guest and wasm, and the sandbox bounds', () => {
     const out = join(dir, 'board');
     const r = cli(['build', '--board', 'arm64-quickjs', DEMO, '--out', out]);
-    if (existsSync(join(REPO, 'dist/board-quickjs/runner.mjs'))) {
-      assert.equal(r.code, 0, r.stderr);
-      assert.deepEqual(readdirSync(join(REPO, 'dist/board-quickjs')).filter((f) => !readdirSync(out).includes(f)), []);
-      assert.equal(readJson(join(out, 'config.json')).memoryLimitBytes, 8 << 20);
-    } else {
-      assert.equal(r.code, 1);
-      assert.match(r.stderr, /^engine "quickjs" is not available yet: /);
-      onlyThere();
-    }
+    assert.equal(r.code, 0, r.stderr);
+    for (const f of ['runner.mjs', 'guest.js', 'emscripten-module.wasm']) assert.ok(existsSync(join(out, f)), f);
+    assert.deepEqual(readFileSync(join(out, 'guest.js')), readFileSync(join(REPO, 'dist/guest.js')));
+    const config = readJson(join(out, 'config.json'));
+    assert.deepEqual([config.engine, config.memoryLimitBytes, config.tickTimeLimitMs], ['quickjs', 8 << 20, 1000]);
   });
 });

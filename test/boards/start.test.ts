@@ -1,16 +1,27 @@
 // A board folder runs by itself: built, copied somewhere else (away from the
 // repository and its node_modules), started with its start script and
-// pointed at a telemetry back end on 127.0.0.1 — on this machine's Node, and
-// on the arm64 stand-in (Debian's arm64 Node.js 18 under qemu-user).
+// pointed at a telemetry back end on 127.0.0.1 — for each engine, on this
+// machine's Node and on the arm64 stand-in (Debian's arm64 Node.js 18 under
+// qemu-user).
 
 import { strict as assert } from 'node:assert';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTelemetryServer, type TelemetryServer } from '../../examples/telemetry/backend.ts';
-import { arm64StandIn, cli, DEMO, runStart } from './helpers.ts';
+import { arm64StandIn, cli, DEMO, runStart, type Ran } from './helpers.ts';
 
 const WARNING = /^\[warning\] speed 130 km\/h is above the limit of 120 km\/h$/m;
+
+/** Where a folder runs: this machine's Node, or the stand-in's arm64 Node.js 18 under qemu-user. */
+type Host = 'this machine' | 'the arm64 stand-in';
+
+const RUNS: { board: string; host: Host; banner: RegExp }[] = [
+  { board: 'x86_64-node', host: 'this machine', banner: /^board x86_64-node: running telemetry \(engine node\) on Node\.js [\d.]+ x64, on-demand ticks$/m },
+  { board: 'arm64-quickjs', host: 'this machine', banner: /^board arm64-quickjs: running telemetry \(engine quickjs\) on Node\.js [\d.]+ x64, fixed ticks at 30 Hz$/m },
+  { board: 'arm64-node18', host: 'the arm64 stand-in', banner: /^board arm64-node18: running telemetry \(engine node\) on Node\.js 18\.[\d.]+ arm64, fixed ticks at 60 Hz$/m },
+  { board: 'arm64-quickjs', host: 'the arm64 stand-in', banner: /^board arm64-quickjs: running telemetry \(engine quickjs\) on Node\.js 18\.[\d.]+ arm64, fixed ticks at 30 Hz$/m },
+];
 
 describe('a built board folder', () => {
   let dir: string;
@@ -37,34 +48,52 @@ describe('a built board folder', () => {
     return onBoard;
   }
 
+  /**
+   * The environment of ./start on `host`. This machine: NODE names the
+   * binary, as on a board without node on PATH. The stand-in: its `node`,
+   * first on PATH, is Debian's arm64 binary run by qemu-user.
+   */
+  function hostEnv(host: Host): NodeJS.ProcessEnv {
+    if (host === 'this machine') return { PATH: '/usr/bin:/bin', NODE: process.execPath };
+    const root = arm64StandIn();
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'node'), `#!/bin/sh\nexec qemu-aarch64-static -L '${root}' '${root}/usr/bin/node' "$@"\n`, { mode: 0o755 });
+    return { PATH: `${bin}:/usr/bin:/bin` };
+  }
+
   /** A back end that streams 130 km/h (above the dashboard's 120 km/h limit) once the dashboard says hello. */
   async function backEnd(): Promise<TelemetryServer> {
     telemetry = await startTelemetryServer({ intervalMs: 50, speedAt: () => 130 });
     return telemetry;
   }
 
-  function assertTalked(ran: { code: number | null; stdout: string; stderr: string }, server: TelemetryServer): void {
+  function assertTalked(ran: Ran, server: TelemetryServer): void {
     const said = `exit ${ran.code}\nstdout:\n${ran.stdout}\nstderr:\n${ran.stderr}`;
     assert.equal(ran.code, 0, said);
     assert.ok(server.received.some((m) => JSON.parse(m).type === 'hello'), `the back end got no hello: ${JSON.stringify(server.received)}\n${said}`);
     assert.match(ran.stdout, WARNING, said);
   }
 
-  it('starts with ./start on this machine and talks to a back end', async () => {
-    const board = deployed('x86_64-node');
-    const server = await backEnd();
-    // NODE picks the Node.js binary, as on a board where node is not on PATH.
-    const env = { PATH: '/usr/bin:/bin', NODE: process.execPath };
-    const ran = await runStart(board, ['--connect', `Telemetry=${server.url}`, '--duration', '2'], env, 20_000);
-    assertTalked(ran, server);
-    assert.match(ran.stderr, /^board x86_64-node: running telemetry on Node\.js [\d.]+ x64, on-demand ticks$/m);
-  });
+  for (const { board, host, banner } of RUNS) {
+    it(`${board} starts with ./start on ${host} and talks to a back end`, async function () {
+      // Under qemu, Node starts in about 3 s and compiles QuickJS's wasm in about 10 s more; every run is bounded below.
+      const stand = host === 'the arm64 stand-in';
+      this.timeout(stand ? 120_000 : 30_000);
+      const env = hostEnv(host);
+      const folder = deployed(board);
+      const server = await backEnd();
+      const ran = await runStart(folder, ['--connect', `Telemetry=${server.url}`, '--duration', stand ? '4' : '2'], env, stand ? 90_000 : 20_000);
+      assertTalked(ran, server);
+      assert.match(ran.stderr, banner);
+    });
+  }
 
   it("takes the back end's address from the profile, and --connect over it", async () => {
     const server = await backEnd();
     const profile = { name: 'rig', engine: 'node', arch: 'x86_64', node: 18, tickMode: 'fixed', tickRate: 50, connections: { Telemetry: server.url } };
     const board = deployed(profile);
-    const env = { PATH: '/usr/bin:/bin', NODE: process.execPath };
+    const env = hostEnv('this machine');
     assertTalked(await runStart(board, ['--duration', '2'], env, 20_000), server);
     const refused = await runStart(board, ['--connect', 'Telemetry=ws://127.0.0.1:9', '--duration', '1'], env, 20_000);
     assert.match(refused.stdout, /telemetry link error: Telemetry: connection refused by 127\.0\.0\.1:9/);
@@ -72,23 +101,8 @@ describe('a built board folder', () => {
 
   it('refuses a Node.js older than the profile asks for, exit 1', async () => {
     const board = deployed({ name: 'future', engine: 'node', arch: 'x86_64', node: 99, tickMode: 'fixed' });
-    const ran = await runStart(board, [], { PATH: '/usr/bin:/bin', NODE: process.execPath }, 20_000);
+    const ran = await runStart(board, [], hostEnv('this machine'), 20_000);
     assert.equal(ran.code, 1);
     assert.equal(ran.stderr, `board future was built for Node.js 99 or later; this is Node.js ${process.versions.node}\n`);
-  });
-
-  it('starts on the arm64 stand-in (Node.js 18 under qemu-aarch64-static) and talks to a back end', async function () {
-    this.timeout(90_000); // qemu starts Node in about 3 s; the run is bounded below
-    const root = arm64StandIn();
-    const board = deployed('arm64-node18');
-    // The board's `node`, first on PATH: Debian's arm64 binary run by qemu-user.
-    const bin = join(dir, 'bin');
-    mkdirSync(bin);
-    writeFileSync(join(bin, 'node'), `#!/bin/sh\nexec qemu-aarch64-static -L '${root}' '${root}/usr/bin/node' "$@"\n`, { mode: 0o755 });
-    const server = await backEnd();
-    const env = { PATH: `${bin}:/usr/bin:/bin` };
-    const ran = await runStart(board, ['--connect', `Telemetry=${server.url}`, '--duration', '4'], env, 60_000);
-    assertTalked(ran, server);
-    assert.match(ran.stderr, /^board arm64-node18: running telemetry on Node\.js 18\.[\d.]+ arm64, fixed ticks at 60 Hz$/m);
   });
 });
