@@ -1,6 +1,7 @@
 // Builds the bundles (see README, "Targets and boards"):
 //   dist/cli.mjs                 the Node CLI and library, dependencies external
 //   dist/guest.js                the QuickJS guest
+//   dist/hil.mjs                 the HIL kit (pulsewire/hil), dependencies external
 //   dist/board-<engine>/         each engine's board runtime (node, quickjs), self-contained
 // Each bundle is one function below.
 //   node build.mjs [--quiet]
@@ -22,6 +23,26 @@ function buildCli() {
     format: 'esm',
     target: 'node18',
     external,
+    sourcemap: true,
+    metafile: true,
+    logLevel: 'warning',
+  });
+}
+
+// The HIL kit, what `import … from 'pulsewire/hil'` loads in a user's tests
+// (package.json "exports"; this repository's own tests take the sources,
+// through the "source" condition). Every package stays external, as for the
+// CLI; the quickjs target finds dist/guest.js beside it.
+function buildHil() {
+  return build({
+    entryPoints: { hil: 'targets/hil/index.ts' },
+    outdir: 'dist',
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node18',
+    packages: 'external',
     sourcemap: true,
     metafile: true,
     logLevel: 'warning',
@@ -89,7 +110,7 @@ function writeLicenses(metafile, out) {
 }
 
 try {
-  for (const r of [await buildCli(), await buildGuest(), await buildBoard('node'), await buildBoard('quickjs')]) {
+  for (const r of [await buildCli(), await buildGuest(), await buildBoard('node'), await buildBoard('quickjs'), await buildHil()]) {
     if (!quiet) for (const [f, o] of Object.entries(r.metafile.outputs)) if (!f.endsWith('.map')) console.log(`${f}  ${o.bytes} bytes`);
   }
 } catch {
