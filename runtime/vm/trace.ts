@@ -138,7 +138,18 @@ function decodeFields(o: Record<string, unknown>): { [k: string]: Value } {
 function encodeRecord(r: object): { [k: string]: Json } {
   const o = r as Record<string, Value | undefined>;
   const out: { [k: string]: Json } = { kind: o.kind as string };
-  for (const k of Object.keys(o).sort()) {
+  const keys = Object.keys(o);
+  // The VM builds its records with their fields already in order: sort only when they are not (replay's hot path).
+  let prev = '';
+  for (const k of keys) {
+    if (k === 'kind') continue;
+    if (k < prev) {
+      keys.sort();
+      break;
+    }
+    prev = k;
+  }
+  for (const k of keys) {
     if (k === 'kind' || o[k] === undefined) continue;
     out[k] = encodeValue(o[k] as Value);
   }
