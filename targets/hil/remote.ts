@@ -128,6 +128,8 @@ class RemoteController implements Controller {
   private nextId = 1;
   private readonly pending = new Map<number, { op: ControlOp; resolve(v: unknown): void; reject(e: Error): void; timer: NodeJS.Timeout }>();
   private readonly listeners: Array<(r: TickRecord) => void> = [];
+  /** Ticks pushed before anyone listened (a runtime ticking by itself while the rig attaches). */
+  private early: TickRecord[] | undefined = [];
   private closedWith: Error | undefined;
   private lineNo = 0;
 
@@ -176,6 +178,9 @@ class RemoteController implements Controller {
   }
   onTick(fn: (r: TickRecord) => void): void {
     this.listeners.push(fn);
+    const early = this.early ?? [];
+    this.early = undefined;
+    for (const r of early) fn(r);
   }
 
   async close(): Promise<void> {
@@ -203,12 +208,24 @@ class RemoteController implements Controller {
   }
 
   private onMessage(text: string): void {
-    const msg = JSON.parse(text) as ControlResponse | TickPush;
-    if ('push' in msg) {
-      const r = parseTick(msg.line, ++this.lineNo);
+    let msg: ControlResponse | TickPush;
+    let r: TickRecord | undefined;
+    try {
+      msg = JSON.parse(text);
+      if ('push' in msg) r = parseTick(msg.line, ++this.lineNo);
+    } catch (e) {
+      // Not a pulsewire control channel, or a broken one: end the rig rather than guess.
+      this.fail(new Error(`the control channel sent something unreadable: ${(e as Error).message}`));
+      this.ws.terminate();
+      return;
+    }
+    if (r) {
+      // Held for the rig's mirror until it listens (a few ticks at most, so bounded generously).
+      if (this.early && this.early.length < 1_000) this.early.push(r);
       for (const fn of this.listeners) fn(r);
       return;
     }
+    if ('push' in msg) return;
     const p = this.pending.get(msg.id);
     if (!p) return;
     this.pending.delete(msg.id);

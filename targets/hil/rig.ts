@@ -239,7 +239,7 @@ export class Rig {
   fail(message: string, detail: { actual?: unknown; expected?: unknown } = {}): never {
     const lost = this.linesLost > 0 ? `\n(${this.linesLost} older console lines and errors were not kept)` : '';
     throw new AssertionError({
-      message: `at tick ${Math.max(0, this.tick_ - 1)} (t=${round(this.now_)} ms) on ${this.target}: ${message}\n${formatTicks(this.recent())}${lost}`,
+      message: `${this.tick_ === 0 ? 'before the first tick' : `at tick ${this.tick_ - 1} (t=${round(this.now_)} ms)`} on ${this.target}: ${message}\n${formatTicks(this.recent())}${lost}`,
       actual: detail.actual,
       expected: detail.expected,
       operator: 'rig',

@@ -65,9 +65,14 @@ export function startControlServer(host: SteppedHost, opts: ControlServerOptions
         address: a.address,
         close: () =>
           (closing ??= new Promise<void>((r) => {
+            const bound = setTimeout(r, 1_000); // connections are cut below; this only guards the wait
+            bound.unref();
             for (const c of wss.clients) c.terminate();
             wss.close();
-            http.close(() => r());
+            http.close(() => {
+              clearTimeout(bound);
+              r();
+            });
             http.closeAllConnections();
           })),
       });

@@ -48,7 +48,12 @@ export async function runControlled(schedule: Schedule, s: ControlledRunSettings
       if (line) (o.kind === 'error' ? process.stderr : process.stdout).write(line + '\n');
     },
   });
-  if (s.ticks !== undefined) host.recorder.onRecord((r) => r.tick + 1 >= s.ticks! && finish());
+  const maxTicks = s.ticks;
+  if (maxTicks !== undefined) {
+    host.recorder.onRecord((r) => {
+      if (r.tick + 1 >= maxTicks) finish();
+    });
+  }
   const server = await startControlServer(host, { port: s.port, host: s.host, token, onStop: finish }).catch(async (e: NodeJS.ErrnoException) => {
     await host.close();
     writer?.close();
