@@ -4,10 +4,10 @@
 // socket.io-client and the QuickJS host included — into runner.mjs of
 // dist/board-node/ and dist/board-quickjs/ (which adds guest.js and the
 // QuickJS wasm beside it), so a board needs Node.js and its folder, no
-// node_modules. It runs a .pws and never
-// compiles (the compiler and its schema validator stay out of the bundle);
-// how it runs comes from config.json beside it, the board profile that
-// `pulsewire build` wrote (docs/BOARDS.md has the contract).
+// node_modules. It runs a .pws and never compiles (the compiler and its
+// schema validator stay out of the bundle); how it runs comes from
+// config.json beside it, the board profile that `pulsewire build` wrote
+// (docs/BOARDS.md has the contract).
 //
 //   node runner.mjs schedule.pws [--connect NAME=URL]... [--duration S] [--ticks N] [--verbose]
 //
