@@ -19,14 +19,75 @@ export function checkLength(s: string, max: number): string {
   return s;
 }
 
-export function format(fmt: Value, args: Value[], max: number): string {
+/**
+ * A Format string taken apart once: `texts[0] {index[0]} texts[1] … texts[n]`,
+ * with `{{` and `}}` already turned into braces. `raw[i]` is placeholder i as
+ * written ("{007}"), shown as it is when there is no such input.
+ */
+interface Template {
+  texts: string[];
+  index: number[];
+  raw: string[];
+}
+
+/** Templates by Format string. Bounded: a graph that builds its format strings at run time only refills it. */
+const templates = new Map<string, Template>();
+const TEMPLATES_KEPT = 256;
+
+/**
+ * The same reading as the regular expression /\{\{|\}\}|\{(\d+)\}/g, leftmost
+ * first: `{{` → `{`, `}}` → `}`, `{digits}` → a placeholder, anything else as is.
+ */
+function parseTemplate(f: string): Template {
+  const texts: string[] = [];
+  const index: number[] = [];
+  const raw: string[] = [];
+  let text = '';
+  let i = 0;
+  while (i < f.length) {
+    const c = f.charCodeAt(i);
+    if (c === 0x7b /* { */ || c === 0x7d /* } */) {
+      if (f.charCodeAt(i + 1) === c) {
+        text += f[i];
+        i += 2;
+        continue;
+      }
+      if (c === 0x7b) {
+        let j = i + 1;
+        while (j < f.length && f.charCodeAt(j) >= 0x30 && f.charCodeAt(j) <= 0x39) j++;
+        if (j > i + 1 && f.charCodeAt(j) === 0x7d) {
+          texts.push(text);
+          text = '';
+          index.push(Number(f.slice(i + 1, j)));
+          raw.push(f.slice(i, j + 1));
+          i = j + 1;
+          continue;
+        }
+      }
+    }
+    text += f[i];
+    i++;
+  }
+  texts.push(text);
+  return { texts, index, raw };
+}
+
+/** R[d] := format: the Format string and its `n` arguments, read from registers `R[code[at]]`…`R[code[at + n - 1]]`. */
+export function format(fmt: Value, R: readonly Value[], code: Int32Array, at: number, n: number, max: number): string {
   const f = toText(fmt);
-  const s = f.replace(/\{\{|\}\}|\{(\d+)\}/g, (m, i: string | undefined) => {
-    if (m === '{{') return '{';
-    if (m === '}}') return '}';
-    const n = Number(i);
-    return n < args.length ? toText(args[n]) : m;
-  });
+  let t = templates.get(f);
+  if (t === undefined) {
+    t = parseTemplate(f);
+    if (templates.size >= TEMPLATES_KEPT) templates.clear();
+    templates.set(f, t);
+  }
+  const { texts, index, raw } = t;
+  let s = texts[0];
+  for (let i = 0; i < index.length; i++) {
+    const k = index[i];
+    s += k < n ? toText(R[code[at + k]]) : raw[i];
+    s += texts[i + 1];
+  }
   return checkLength(s, max);
 }
 

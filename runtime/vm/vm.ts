@@ -414,9 +414,7 @@ export class Vm {
             break;
           case OP.FORMAT: {
             const n = code[pc + 3];
-            const args: Value[] = new Array(n);
-            for (let i = 0; i < n; i++) args[i] = R[code[pc + 4 + i]];
-            R[code[pc + 1]] = slow.format(R[code[pc + 2]], args, this.limits.maxStringLength);
+            R[code[pc + 1]] = slow.format(R[code[pc + 2]], R, code, pc + 4, n, this.limits.maxStringLength);
             pc += 4 + n;
             break;
           }
