@@ -35,6 +35,12 @@ import { probeTransports, type TransportProbe } from './transport-probe.ts';
 
 export const DEFAULT_SETTLE_MS = 5;
 export const DEFAULT_SETTLE_MAX_MS = 500;
+/**
+ * Event-loop turns (each one poll for I/O) that must also pass quietly:
+ * time alone is not enough, since a process that was descheduled sees
+ * settleMs go by without having read its sockets once.
+ */
+const SETTLE_TURNS = 4;
 
 export interface SteppedRuntimeOptions {
   target?: TargetName;
@@ -202,21 +208,25 @@ export class SteppedHost {
     await turn();
   }
 
-  /** Waits until nothing has changed for settleMs (bounded by settleMaxMs). */
+  /** Waits until nothing has changed for settleMs and SETTLE_TURNS event-loop turns (bounded by settleMaxMs). */
   private async settle(): Promise<void> {
     const sig = () => `${this.probe.delivered}/${this.probe.nextDeadline()}/${this.probe.inFlight()}/${this.opts.activity?.()}`;
     const start = performance.now();
     let last = sig();
     let quietSince = start;
+    let quietTurns = 0;
     for (;;) {
-      await sleep(1);
+      await sleep(1); // a timer, so that each turn passes the event loop's poll phase
       const now = performance.now();
       const s = sig();
       if (s !== last) {
         last = s;
         quietSince = now;
+        quietTurns = 0;
+      } else {
+        quietTurns++;
       }
-      if (now - quietSince >= this.settleMs || now - start >= this.settleMaxMs) return;
+      if ((quietTurns >= SETTLE_TURNS && now - quietSince >= this.settleMs) || now - start >= this.settleMaxMs) return;
     }
   }
 

@@ -19,7 +19,7 @@ for (const target of TARGETS) {
   const ws = await startWsBackend();
   const rig = await startRig({ project, target, connect: { Link: ws } });
   try {
-    await rig.runUntil('up', (r) => r.variable('up') === true, { maxTicks: 100 });
+    await rig.runUntil('up', (r) => r.variable('up') === true, { maxTicks: 600 });
     ws.send('hi');
     await rig.step(2);
     out.runs.push({ target, last: rig.variable('last'), acked: ws.received.map((m) => m.text) });

@@ -63,7 +63,7 @@ for (const target of TARGETS) {
     it('a handshake timeout shorter than a tick does not fire while the real connect is under way', async () => {
       ws = await startWsBackend();
       rig = await startRig({ project: ackProject({ handshakeTimeoutMs: 1 }), connect: { Link: ws }, target });
-      await rig.runUntil('up', (r) => r.variable('up') === true, { maxTicks: 100 });
+      await rig.runUntil('up', (r) => r.variable('up') === true, { maxTicks: 600 });
       assert.deepEqual(rig.errors(), []);
     });
 
