@@ -13,18 +13,25 @@
 // Limits, each stopping the guest with an `error` output that names it, after
 // which the engine refuses to tick (the host process carries on; a new
 // engine starts clean):
-//   - stack: setMaxStackSize(256 KiB), ~1,500 guest frames; a deeper
-//     recursion is an ordinary RangeError instead of a host stack overflow;
-//   - memory: QuickJS's setMemoryLimit counts ~8 bytes per allocation in
-//     this build, not bytes, so it is only a coarse backstop (it turns into
-//     an out-of-memory error far above the budget); the budget itself is
+//   - stack: setMaxStackSize(48 KiB), ~280 guest frames. In wasm, QuickJS's
+//     C recursion also runs on the host's native stack: JSON.stringify of a
+//     deeply nested value overflowed Node's stack before QuickJS's own check
+//     at 128 KiB and more (docs/QUICKJS.md), which leaves the runtime
+//     corrupt. 48 KiB keeps QuickJS's check first, with room for a deep host
+//     stack; should the host's stack still overflow inside the guest, the
+//     runtime is treated as broken;
+//   - memory: QuickJS's setMemoryLimit counts 8 bytes per live allocation
+//     in this build (plus the size of the one being made), not bytes, so it
+//     is only a coarse backstop (an out-of-memory error for a single block
+//     larger than the budget, or far past it); the budget itself is
 //     checked with computeMemoryUsage after the load, every
 //     memoryCheckTicks ticks and whenever the wasm memory has grown;
 //   - time: an interrupt handler stops a call that runs past
 //     tickTimeLimitMs (QuickJS asks it every ~10,000 jumps and calls, so
 //     one long built-in — a Replace over a 1 MB string — can overrun it).
-// After an out-of-memory or an interrupt the runtime is discarded, never
-// disposed: a broken heap can abort in its own free.
+// After an out-of-memory, an interrupt or a host exception inside the guest
+// the runtime is discarded, never disposed: a broken heap can abort in its
+// own free.
 
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime } from 'quickjs-emscripten-core';
 import type { Schedule } from '../../runtime/schedule/schedule.ts';
@@ -36,7 +43,7 @@ import { encode } from '../../runtime/schedule/index.ts';
 import { EventQueue } from '../../runtime/vm/queue.ts';
 import { resolveLimits, type Limits } from '../../runtime/limits.ts';
 import {
-  ABI_VERSION, GUEST_FN, BinWriter, encodeEvent, decodeOutput, decodeValue,
+  ABI_VERSION, GUEST_FN, BinWriter, encodeEvent, parseWire,
   type Batch, type GuestState, type LoadResult, type TickResult, type VariablesResult,
 } from '../../targets/quickjs/abi.ts';
 import { quickJsLoaded, type QuickJsModule } from './module.ts';
@@ -67,7 +74,7 @@ export const QUICKJS_DEFAULTS = {
   memoryLimitBytes: 16 << 20,
   tickTimeLimitMs: 5000,
   memoryCheckTicks: 16,
-  stackBytes: 256 << 10,
+  stackBytes: 48 << 10,
   /** Evaluating the guest and loading the schedule may take longer than a tick on a slow board. */
   loadTimeLimitMs: 10_000,
 } as const;
@@ -180,12 +187,9 @@ export class QuickJsEngine implements TickEngine {
     const ctx = this.ctx!;
     const args = [ctx.newNumber(now), ctx.newString(batch)];
     if (bin) args.push(ctx.newArrayBuffer(exactBuffer(bin)));
-    const r = this.enter(this.fnTick!, args, this.tickTimeLimitMs, (json, b) => {
-      const t = JSON.parse(json) as TickResult;
-      return { state: t, out: t.out.map((o) => decodeOutput(o, b)) };
-    });
+    const r = this.enter(this.fnTick!, args, this.tickTimeLimitMs, (json, b) => parseWire<TickResult>(json, b));
     if (!r.ok) return [this.stop(r.fatal)];
-    const { state, out } = r.value;
+    const { out, ...state } = r.value;
     this.guest = { pending: state.pending, nextDue: state.nextDue, queued: state.queued };
     this.varsStale = true;
     // An allocation over setMemoryLimit throws inside a chain, and the VM reports it like any other
@@ -227,10 +231,7 @@ export class QuickJsEngine implements TickEngine {
   /** Every variable; asked of the guest only when a tick ran since the last time. After a stop: the last values seen. */
   variables(): Record<string, Value> {
     if (this.varsStale && !this.stopped) {
-      const r = this.enter(this.fnVariables!, [], this.tickTimeLimitMs, (json, b) => {
-        const { vars } = JSON.parse(json) as VariablesResult;
-        return Object.fromEntries(Object.keys(vars).map((k) => [k, decodeValue(vars[k], b)]));
-      });
+      const r = this.enter(this.fnVariables!, [], this.tickTimeLimitMs, (json, b) => parseWire<VariablesResult>(json, b).vars);
       if (r.ok) {
         this.vars = r.value;
         this.varsStale = false;
@@ -258,8 +259,14 @@ export class QuickJsEngine implements TickEngine {
   private load(ctx: QuickJSContext, source: string, schedule: Schedule, limits: Partial<Limits> | undefined): void {
     const failed = (what: string, f: Fatal) => new Error(`the QuickJS guest could not ${what}: ${f.message}`);
     this.deadline = performance.now() + QUICKJS_DEFAULTS.loadTimeLimitMs;
-    const evaluated = ctx.evalCode(source, 'guest.js', { type: 'global', strict: true });
-    this.deadline = Infinity;
+    let evaluated;
+    try {
+      evaluated = ctx.evalCode(source, 'guest.js', { type: 'global', strict: true });
+    } catch (e) {
+      throw failed('start', this.hostFailure(e));
+    } finally {
+      this.deadline = Infinity;
+    }
     if (evaluated.error) throw failed('start', this.fatalOf(evaluated.error, QUICKJS_DEFAULTS.loadTimeLimitMs));
     evaluated.value.dispose();
     this.settleJobs();
@@ -298,9 +305,11 @@ export class QuickJsEngine implements TickEngine {
     let result;
     try {
       result = ctx.callFunction(fn, ctx.undefined, args);
+    } catch (e) {
+      return { ok: false, fatal: this.hostFailure(e) };
     } finally {
       this.deadline = Infinity;
-      for (const a of args) a.dispose();
+      if (!this.broken) for (const a of args) a.dispose();
     }
     if (result.error) return { ok: false, fatal: this.fatalOf(result.error, limitMs) };
     const reply = result.value;
@@ -329,6 +338,7 @@ export class QuickJsEngine implements TickEngine {
 
   /** The guest makes no promises (its context has no Promise); run the job queue anyway so nothing can linger between calls. */
   private settleJobs(): void {
+    if (!this.rt!.hasPendingJob()) return; // a cheap check; executePendingJobs allocates every time
     const jobs = this.rt!.executePendingJobs();
     if (jobs.error) {
       const f = this.fatalOf(jobs.error, this.tickTimeLimitMs);
@@ -359,6 +369,16 @@ export class QuickJsEngine implements TickEngine {
       // already gone with a broken runtime
     }
     return { code: 'internal', broken: false, message: `the QuickJS guest threw ${text}` };
+  }
+
+  /**
+   * An exception of the host's own out of the wasm code (Node's stack
+   * overflowed, or the module aborted): QuickJS stopped halfway through a C
+   * function, so its heap cannot be trusted.
+   */
+  private hostFailure(e: unknown): Fatal {
+    this.broken = true;
+    return { code: 'internal', broken: true, message: `the QuickJS sandbox failed in the host (${(e as Error)?.message ?? e})` };
   }
 
   /** QuickJS's own count of the bytes the runtime uses. */

@@ -51,17 +51,17 @@ export interface Batch {
   dropped?: [number, number][];
 }
 
+/** Read with parseWire: the outputs are then as io.ts defines them. */
 export interface TickResult extends GuestState {
-  out: WireOutput[];
+  out: Output[];
 }
 
 export interface VariablesResult {
-  vars: Record<string, WireValue>;
+  vars: Record<string, Value>;
 }
 
-/** An InEvent / Output as io.ts defines it, with `data` and `value` as wire values. */
+/** An InEvent as io.ts defines it, a binary ws.message payload as {"$b":[offset,length]}. */
 export type WireEvent = Record<string, unknown> & { kind: InEvent['kind'] };
-export type WireOutput = Record<string, unknown> & { kind: Output['kind'] };
 
 // ── values ────────────────────────────────────────────────────────────
 //
@@ -70,6 +70,9 @@ export type WireOutput = Record<string, unknown> & { kind: Output['kind'] };
 //   NaN, ±Infinity, -0 → {"$n":"NaN"|"Infinity"|"-Infinity"|"-0"}
 //   an object key that starts with "$" gets one more "$" in front
 // so a tag can never be confused with a dictionary the graph built.
+// Both directions run inside JSON.stringify / JSON.parse (a replacer, a
+// reviver): a deeply nested dictionary recurses in the engine's JSON code,
+// which meets QuickJS's stack limit cleanly, not in guest JavaScript frames.
 
 export type WireValue = null | boolean | number | string | WireValue[] | { [k: string]: WireValue };
 
@@ -96,90 +99,65 @@ export class BinWriter {
 }
 
 const SPECIAL: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity, '-0': -0 };
+const isDollar = (k: string): boolean => k.charCodeAt(0) === 36;
+/** A copy with the keys renamed, in order; fromEntries, because assigning a "__proto__" key would set the prototype. */
+const renameKeys = (o: Record<string, unknown>, f: (k: string) => string) => Object.fromEntries(Object.keys(o).map((k) => [f(k), o[k]]));
 
-export function encodeValue(v: Value, bin: BinWriter): WireValue {
-  switch (typeof v) {
-    case 'string': case 'boolean': return v;
-    case 'number': return Number.isFinite(v) && !Object.is(v, -0) ? v : { $n: Object.is(v, -0) ? '-0' : String(v) };
-    default: break;
-  }
-  if (v === null) return null;
-  if (v instanceof Uint8Array) return { $b: bin.put(v) };
-  if (Array.isArray(v)) {
-    let out: WireValue[] | undefined;
-    for (let i = 0; i < v.length; i++) {
-      const e = encodeValue(v[i], bin);
-      if (e !== v[i] && !out) out = v.slice(0, i) as WireValue[];
-      if (out) out.push(e);
-    }
-    return out ?? (v as WireValue[]);
-  }
-  // A plain object (a dictionary). Copied only when something in it changes;
-  // fromEntries, because assigning a "__proto__" key would set the prototype.
-  const keys = Object.keys(v);
-  let changed = false;
-  const entries = keys.map((k): [string, WireValue] => {
-    const e = encodeValue(v[k], bin);
-    const key = k.charCodeAt(0) === 36 /* $ */ ? '$' + k : k;
-    if (e !== v[k] || key !== k) changed = true;
-    return [key, e];
-  });
-  return changed ? Object.fromEntries(entries) : (v as { [k: string]: WireValue });
+/** A JSON.stringify replacer that writes Values in the wire encoding, binary payloads into `bin`. */
+export function valueReplacer(bin: BinWriter): (key: string, v: unknown) => unknown {
+  return (_key, v) => {
+    if (typeof v === 'number') return Number.isFinite(v) && !Object.is(v, -0) ? v : { $n: Object.is(v, -0) ? '-0' : String(v) };
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return v;
+    if (v instanceof Uint8Array) return { $b: bin.put(v) };
+    for (const k in v) if (isDollar(k)) return renameKeys(v as Record<string, unknown>, (k) => (isDollar(k) ? '$' + k : k));
+    return v;
+  };
 }
 
-/** The inverse of encodeValue; `bin` is the call's binary buffer. Binary payloads are copied out of it. */
-export function decodeValue(w: WireValue, bin: Uint8Array | undefined): Value {
-  if (w === null || typeof w !== 'object') return w;
-  if (Array.isArray(w)) {
-    let out: Value[] | undefined;
-    for (let i = 0; i < w.length; i++) {
-      const d = decodeValue(w[i], bin);
-      if (d !== w[i] && !out) out = w.slice(0, i) as Value[];
-      if (out) out.push(d);
+/** The JSON.parse reviver that reads the wire encoding back; payloads are copied out of `bin`, the call's buffer. */
+export function valueReviver(bin: Uint8Array | undefined): (key: string, v: unknown) => unknown {
+  return (_key, v) => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return v;
+    const o = v as Record<string, unknown>;
+    const keys = Object.keys(o);
+    if (keys.length === 1 && keys[0] === '$b' && Array.isArray(o.$b)) {
+      const [at, len] = o.$b as [number, number];
+      if (len === 0) return new Uint8Array(0); // a call whose payloads are all empty has no buffer
+      if (!bin || !(at >= 0 && len > 0 && at + len <= bin.length)) throw new RangeError(`binary payload [${at}, ${len}] is outside the call's buffer`);
+      return bin.slice(at, at + len);
     }
-    return out ?? (w as Value[]);
-  }
-  const keys = Object.keys(w);
-  if (keys.length === 1 && keys[0] === '$b') {
-    const [at, len] = w.$b as [number, number];
-    if (len === 0) return new Uint8Array(0); // a call whose payloads are all empty has no buffer
-    if (!bin || !(at >= 0 && len > 0 && at + len <= bin.length)) throw new RangeError(`binary payload [${at}, ${len}] is outside the call's buffer`);
-    return bin.slice(at, at + len);
-  }
-  if (keys.length === 1 && keys[0] === '$n' && typeof w.$n === 'string' && w.$n in SPECIAL) return SPECIAL[w.$n];
-  let changed = false;
-  const entries = keys.map((k): [string, Value] => {
-    const d = decodeValue(w[k], bin);
-    const key = k.charCodeAt(0) === 36 ? k.slice(1) : k;
-    if (d !== w[k] || key !== k) changed = true;
-    return [key, d];
-  });
-  return changed ? Object.fromEntries(entries) : (w as { [k: string]: Value });
+    if (keys.length === 1 && keys[0] === '$n' && typeof o.$n === 'string' && o.$n in SPECIAL) return SPECIAL[o.$n];
+    return keys.some(isDollar) ? renameKeys(o, (k) => (isDollar(k) ? k.slice(1) : k)) : o;
+  };
 }
+
+/** Whether JSON alone would not carry `v` exactly. */
+const needsWire = (v: Value): boolean =>
+  typeof v === 'number' ? !Number.isFinite(v) || Object.is(v, -0) : typeof v === 'object' && v !== null;
+
+/** A Value as wire JSON. */
+export const valueToJson = (v: Value, bin: BinWriter): string => JSON.stringify(v, valueReplacer(bin));
+
+/** Parses JSON that may hold wire-encoded Values (the reviver runs only if a tag or an escaped key can be there). */
+export const parseWire = <T>(json: string, bin: Uint8Array | undefined): T =>
+  JSON.parse(json, json.includes('"$') ? valueReviver(bin) : undefined) as T;
 
 // ── events and outputs ────────────────────────────────────────────────
 // Only ws.message / ws.send `data` and var `value` carry Values; every other
 // field is a JSON string or number already.
 
+/** An event for the batch: a binary ws.message payload goes into `bin`. */
 export function encodeEvent(ev: InEvent, bin: BinWriter): WireEvent {
-  return ev.kind === 'ws.message' ? { ...ev, data: encodeValue(ev.data, bin) } : (ev as WireEvent);
+  return ev.kind === 'ws.message' && typeof ev.data !== 'string' ? { ...ev, data: { $b: bin.put(ev.data) } } : (ev as WireEvent);
 }
 
-export function decodeEvent(w: WireEvent, bin: Uint8Array | undefined): InEvent {
-  return (w.kind === 'ws.message' ? { ...w, data: decodeValue(w.data as WireValue, bin) } : w) as InEvent;
-}
-
-export function encodeOutput(o: Output, bin: BinWriter): WireOutput {
-  if (o.kind === 'ws.send') return typeof o.data === 'string' ? (o as WireOutput) : { ...o, data: encodeValue(o.data, bin) };
-  if (o.kind === 'var') {
-    const value = encodeValue(o.value, bin);
-    return value === o.value ? (o as WireOutput) : { ...o, value };
+/** One output as wire JSON; JSON.stringify with the replacer only where a Value may need it. */
+export function outputJson(o: Output, bin: BinWriter): string {
+  if (o.kind === 'var' && needsWire(o.value)) {
+    return `{"kind":"var","name":${JSON.stringify(o.name)},"value":${valueToJson(o.value, bin)}}`;
   }
-  return o as WireOutput;
-}
-
-export function decodeOutput(w: WireOutput, bin: Uint8Array | undefined): Output {
-  if (w.kind === 'ws.send' && typeof w.data === 'object') return { ...w, data: decodeValue(w.data as WireValue, bin) } as Output;
-  if (w.kind === 'var' && w.value !== null && typeof w.value === 'object') return { ...w, value: decodeValue(w.value as WireValue, bin) } as Output;
-  return w as Output;
+  if (o.kind === 'ws.send' && typeof o.data !== 'string') {
+    return `{"kind":"ws.send","conn":${o.conn},"data":${valueToJson(o.data, bin)}}`;
+  }
+  return JSON.stringify(o);
 }

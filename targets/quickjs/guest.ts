@@ -10,9 +10,10 @@
 import './polyfill.ts'; // first: runtime modules create a TextEncoder/TextDecoder when they load
 import { decode } from '../../runtime/schedule/index.ts';
 import { Vm } from '../../runtime/vm/index.ts';
+import type { InEvent } from '../../runtime/vm/io.ts';
 import {
-  ABI_VERSION, GUEST_FN, BinWriter, decodeEvent, encodeOutput, encodeValue,
-  type Batch, type GuestState, type LoadOptions, type LoadResult, type TickResult, type VariablesResult,
+  ABI_VERSION, GUEST_FN, BinWriter, outputJson, parseWire, valueToJson,
+  type Batch, type GuestState, type LoadOptions, type LoadResult,
 } from './abi.ts';
 
 let vm: Vm | undefined;
@@ -49,22 +50,21 @@ function load(schedule: ArrayBuffer, options: string): string {
 function tick(now: number, batch: string, bin: ArrayBuffer | undefined): string | [string, ArrayBuffer] {
   const v = loaded();
   if (batch !== '') {
-    const b = JSON.parse(batch) as Batch;
-    const inBin = bin ? new Uint8Array(bin) : undefined;
-    for (const ev of b.events ?? []) v.post(decodeEvent(ev, inBin));
+    const b = parseWire<Batch>(batch, bin ? new Uint8Array(bin) : undefined);
+    for (const ev of b.events ?? []) v.post(ev as InEvent);
     for (const [conn, count] of b.dropped ?? []) v.noteDropped(conn, count);
   }
   const outputs = v.tick(now);
   const w = new BinWriter();
-  const r: TickResult = { out: outputs.map((o) => encodeOutput(o, w)), ...state(v) };
-  return reply(JSON.stringify(r), w);
+  // A TickResult, written piece by piece: only Values go through the replacer.
+  const json = `{"out":[${outputs.map((o) => outputJson(o, w)).join(',')}],${JSON.stringify(state(v)).slice(1)}`;
+  return reply(json, w);
 }
 
 function variables(): string | [string, ArrayBuffer] {
   const all = loaded().variables();
   const w = new BinWriter();
-  const r: VariablesResult = { vars: Object.fromEntries(Object.keys(all).map((name) => [name, encodeValue(all[name], w)])) };
-  return reply(JSON.stringify(r), w);
+  return reply(valueToJson({ vars: all }, w), w); // a VariablesResult
 }
 
 const g = globalThis as Record<string, unknown>;

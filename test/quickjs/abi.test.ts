@@ -3,25 +3,27 @@
 // and the guest bundle is made of the VM and nothing else.
 
 import { strict as assert } from 'node:assert';
-import { BinWriter, decodeValue, encodeValue, encodeOutput, decodeOutput, type WireValue } from '../../targets/quickjs/abi.ts';
+import { BinWriter, outputJson, parseWire, valueToJson } from '../../targets/quickjs/abi.ts';
 import type { Value } from '../../runtime/values.ts';
+import type { Output } from '../../runtime/vm/io.ts';
 
 /** Through JSON and one buffer, as across the boundary. */
 function roundTrip(v: Value): Value {
   const w = new BinWriter();
-  const json = JSON.stringify(encodeValue(v, w));
-  return decodeValue(JSON.parse(json) as WireValue, w.finish());
+  const json = valueToJson(v, w);
+  return parseWire<Value>(json, w.finish());
 }
 
 describe('quickjs: the boundary encoding', () => {
   it('round-trips every kind of Value, binary anywhere and numbers JSON cannot write', () => {
     const proto = JSON.parse('{"__proto__": {"polluted": true}}') as Value;
     const values: Value[] = [
-      null, true, false, 0, -0, 1.5, -7, NaN, Infinity, -Infinity, 2 ** 53, '', 'a\u0000b', '\ud800', 'é✓😀',
+      null, true, false, 0, -0, 1.5, -7, NaN, Infinity, -Infinity, 2 ** 53, '', 'a\u0000b', '\ud800', 'é✓😀', '"$b"',
       new Uint8Array(0), new Uint8Array([0, 255, 0]),
       [], [1, 'x', null, [new Uint8Array([1]), NaN]],
       {}, { a: 1, b: { c: [new Uint8Array([9, 8]), -0] } },
       { $b: [0, 1], $n: 'NaN', $$x: 1, $: 2, x$: 3 }, // the graph's own keys that look like tags
+      { $b: [new Uint8Array([7]), 1] },
       proto,
     ];
     for (const v of values) assert.deepStrictEqual(roundTrip(v), v, JSON.stringify(v));
@@ -35,22 +37,32 @@ describe('quickjs: the boundary encoding', () => {
     assert.deepEqual(Object.keys(roundTrip(v) as object), ['z', '$a', 'm', 'a']);
   });
 
-  it('copies nothing that needs no change, and puts all binary payloads in one buffer in order', () => {
-    const plain = { a: [1, 'b', { c: null }] };
+  it('round-trips nesting deeper than a guest could recurse in JavaScript (the engine\'s JSON code does it)', () => {
+    let v: Value = [new Uint8Array([1])];
+    for (let i = 0; i < 500; i++) v = { $k: [v] };
+    assert.deepStrictEqual(roundTrip(v), v);
+  });
+
+  it('writes outputs as plain JSON, Values in the wire encoding, all payloads in one buffer in order', () => {
     const w = new BinWriter();
-    assert.equal(encodeValue(plain, w), plain);
-    const o1 = encodeOutput({ kind: 'ws.send', conn: 0, data: new Uint8Array([1, 2]) }, w);
-    const o2 = encodeOutput({ kind: 'var', name: 'v', value: new Uint8Array([3]) }, w);
-    assert.deepEqual([o1.data, o2.value], [{ $b: [0, 2] }, { $b: [2, 1] }]);
+    const outs: Output[] = [
+      { kind: 'console', level: 'info', text: 'a\u0000b' },
+      { kind: 'ws.send', conn: 0, data: new Uint8Array([1, 2]) },
+      { kind: 'var', name: 'v', value: new Uint8Array([3]) },
+      { kind: 'var', name: 'n', value: -0 },
+      { kind: 'var', name: 's', value: 'plain' },
+    ];
+    const json = `[${outs.map((o) => outputJson(o, w)).join(',')}]`;
+    assert.match(json, /"data":\{"\$b":\[0,2\]\}.*"value":\{"\$b":\[2,1\]\}.*"value":\{"\$n":"-0"\}/);
     const buf = w.finish()!;
     assert.deepEqual([...buf], [1, 2, 3]);
     assert.equal(buf.buffer.byteLength, 3, 'a buffer of exactly the payloads');
-    assert.deepEqual(decodeOutput(o2, buf), { kind: 'var', name: 'v', value: new Uint8Array([3]) });
+    assert.deepStrictEqual(parseWire<Output[]>(json, buf), outs);
   });
 
   it('refuses a payload reference outside the buffer instead of reading past it', () => {
-    assert.throws(() => decodeValue({ $b: [2, 4] }, new Uint8Array(3)), /outside the call's buffer/);
-    assert.throws(() => decodeValue({ $b: [0, 1] }, undefined), /outside the call's buffer/);
+    assert.throws(() => parseWire('{"$b":[2,4]}', new Uint8Array(3)), /outside the call's buffer/);
+    assert.throws(() => parseWire('{"$b":[0,1]}', undefined), /outside the call's buffer/);
   });
 
   it('the guest bundle holds the VM, the schedule decoder and the ABI, and nothing of bindings/ or a transport library', async function () {

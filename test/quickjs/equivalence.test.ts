@@ -30,7 +30,7 @@ describe('quickjs: the same outputs as the node target', () => {
   before(() => loadQuickJs());
 
   it('over a scripted run with tricky text, binary payloads, special numbers, tag-like keys and a queue overflow', () => {
-    const schedule = compileOk(echoProject({ queueCapacity: 8 }));
+    const schedule = compileOk(echoProject({ queueCapacity: 10, maxStringLength: 1 << 18 }));
     const { node, quickjs } = bothTargets(schedule);
     const script = echoScript(connIndex(schedule));
     const expected = drive(node, script);
@@ -48,8 +48,9 @@ describe('quickjs: the same outputs as the node target', () => {
     assert.ok(outputs.some((o) => o.kind === 'var' && o.value === Infinity), 'Infinity');
     assert.ok(outputs.some((o) => o.kind === 'error' && o.code === 'queue_overflow' && /^Link: 2 events dropped/.test(o.message)), 'the overflow, counted');
     assert.ok(outputs.some((o) => o.kind === 'console' && o.text === 'timeout fired'), 'the timer');
+    assert.equal(outputs.filter((o) => o.kind === 'error' && o.code === 'json').length, 1, 'the JSON error');
     const accepted = expected.filter((e) => e.accepted).map((e) => e.accepted!.filter(Boolean).length);
-    assert.deepEqual(accepted, [2, 6, 8, 2]);
+    assert.deepEqual(accepted, [2, 8, 10, 2]);
   });
 
   it('binary payloads come out as independent copies, not views into shared memory', () => {

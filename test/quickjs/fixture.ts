@@ -103,6 +103,10 @@ export function echoScript(conn: { Link: number; Bus: number }): Step[] {
         { kind: 'ws.message', conn: L, data: new Uint8Array([0, 1, 2, 0xff, 0, 0x80, 0xc3]) },
         { kind: 'ws.message', conn: L, data: new Uint8Array(0) },
         { kind: 'sio.event', conn: B, ns: '/dash', event: 'data', message: TRICKY_JSON },
+        // Invalid JSON: the same error on both targets (not the engine's own wording).
+        { kind: 'sio.event', conn: B, ns: '/', event: 'data', message: '{"speed": 88.5,' },
+        // Nested 150 deep, with binary and tag-like keys at the bottom.
+        { kind: 'sio.event', conn: B, ns: '/', event: 'data', message: '['.repeat(150) + TRICKY_JSON + ']'.repeat(150) },
         // Binary arriving where the listener wants text, and text where it wants binary: converted alike.
         { kind: 'ws.message', conn: L, data: new Uint8Array([0xef, 0xbb, 0xbf, 0x68, 0x69, 0xed, 0xa0, 0x80]) },
         // No On WebSocket Error listens: the VM still reports it.
@@ -110,7 +114,7 @@ export function echoScript(conn: { Link: number; Bus: number }): Step[] {
       ],
     },
     { tick: 32 },
-    { post: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((i): InEvent => ({ kind: 'ws.message', conn: L, data: `m${i}` })) },
+    { post: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map((i): InEvent => ({ kind: 'ws.message', conn: L, data: `m${i}` })) },
     { tick: 48 },
     { tick: 100 },
     { post: [{ kind: 'ws.close', conn: L, code: 1006, reason: 'gone', by: 'fault' }, { kind: 'sio.close', conn: B, reason: 'io server disconnect', by: 'server' }] },
