@@ -228,16 +228,15 @@ export class QuickJsEngine implements TickEngine {
     return this.stopped ? undefined : this.guest.nextDue;
   }
 
-  /** Every variable; asked of the guest only when a tick ran since the last time. After a stop: the last values seen. */
+  /**
+   * Every variable; asked of the guest only when a tick ran since the last
+   * time. After dispose, or a stop by the memory measurement: the values at
+   * that moment; after a broken runtime: the last values read.
+   */
   variables(): Record<string, Value> {
     if (this.varsStale && !this.stopped) {
-      const r = this.enter(this.fnVariables!, [], this.tickTimeLimitMs, (json, b) => parseWire<VariablesResult>(json, b).vars);
-      if (r.ok) {
-        this.vars = r.value;
-        this.varsStale = false;
-      } else {
-        this.stop(r.fatal);
-      }
+      const f = this.readVariables();
+      if (f) this.stop(f);
     }
     return { ...this.vars };
   }
@@ -254,6 +253,14 @@ export class QuickJsEngine implements TickEngine {
   }
 
   // ── the boundary ─────────────────────────────────────────────────────
+
+  private readVariables(): Fatal | undefined {
+    const r = this.enter(this.fnVariables!, [], this.tickTimeLimitMs, (json, b) => parseWire<VariablesResult>(json, b).vars);
+    if (!r.ok) return r.fatal;
+    this.vars = r.value;
+    this.varsStale = false;
+    return undefined;
+  }
 
   /** Evaluates the guest bundle and hands it the schedule. */
   private load(ctx: QuickJSContext, source: string, schedule: Schedule, limits: Partial<Limits> | undefined): void {
@@ -433,6 +440,8 @@ export class QuickJsEngine implements TickEngine {
   private release(): void {
     const rt = this.rt;
     if (!rt) return;
+    // A healthy guest is asked for its variables one last time, so that they stay readable (a test's last look).
+    if (!this.broken && this.varsStale && this.fnVariables) this.readVariables();
     const handles = [this.fnTick, this.fnVariables];
     const ctx = this.ctx;
     this.rt = this.ctx = this.fnTick = this.fnVariables = undefined;

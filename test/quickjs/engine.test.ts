@@ -45,9 +45,12 @@ describe('quickjs: the engine', () => {
     e.tick(50);
     assert.equal(e.nextDue(), undefined);
     assert.deepEqual(e.variables().product, Infinity);
+    e.post({ kind: 'ws.message', conn: 0, data: 'last' });
+    e.tick(60);
     e.dispose();
+    assert.equal(e.variables().text, 'last', 'what the last tick set stays readable after dispose');
     e.dispose();
-    assert.throws(() => e.tick(60), /disposed/);
+    assert.throws(() => e.tick(70), /disposed/);
     assert.equal(e.post({ kind: 'ws.open', conn: 0 }), false);
   });
 
