@@ -19,12 +19,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { decode, ScheduleError } from '../../runtime/schedule/index.ts';
 import type { Schedule } from '../../runtime/schedule/schedule.ts';
-import { createRuntime, type Runtime } from '../runtime.ts';
-import { formatOutput } from '../node/output.ts';
+import { runToEnd, StartError } from '../shared/run-to-end.ts';
 import { parseProfile, type BoardProfile } from './profile.ts';
-
-/** Errors after which the run has failed (exit 1); the last two stop a QuickJS sandbox. */
-const FATAL_CODES = new Set(['internal', 'memory_limit', 'time_limit']);
 
 const USAGE = 'usage: node runner.mjs schedule.pws [--connect NAME=URL]... [--duration SECONDS] [--ticks N] [--verbose] [--config FILE]';
 
@@ -115,11 +111,8 @@ async function main(argv: string[]): Promise<number> {
   schedule = connect(schedule, board.connections ?? {}, 1, configFile);
   schedule = connect(schedule, cliUrls, 2, '--connect');
 
-  const verbose = !!values.verbose;
-  let failed = false;
-  let runtime: Runtime | undefined;
   try {
-    runtime = createRuntime(schedule, {
+    return await runToEnd(schedule, {
       target: board.engine,
       mode: board.tickMode,
       tickRateHz: board.tickRate,
@@ -127,38 +120,21 @@ async function main(argv: string[]): Promise<number> {
       memoryLimitBytes: board.memoryLimitBytes,
       tickTimeLimitMs: board.tickTimeLimitMs,
       maxTicks: ticks,
+      duration,
+      verbose: !!values.verbose,
       env: process.env,
       log: { warn: (t) => process.stderr.write(`warning: ${t}\n`) },
-      onOutput: (o) => {
-        if (o.kind === 'error' && FATAL_CODES.has(o.code)) {
-          failed = true;
-          // A stopped sandbox ticks no more: end the process, and let the board's supervisor restart it.
-          if (o.code !== 'internal') queueMicrotask(stop);
-        }
-        const line = formatOutput(o, verbose, schedule.connections);
-        if (line) (o.kind === 'error' ? process.stderr : process.stdout).write(line + '\n');
-      },
+      onStarted: () =>
+        process.stderr.write(
+          `board ${board.name}: running ${schedule.meta.name} (engine ${board.engine}) on Node.js ${process.versions.node} ${process.arch}, ` +
+            `${board.tickMode} ticks${board.tickMode === 'fixed' ? ` at ${board.tickRate ?? schedule.meta.tickRateHz} Hz` : ''}\n`,
+        ),
     });
   } catch (e) {
     // The QuickJS module, guest or wasm missing from the folder, or a memory limit below what the guest needs.
-    throw new Exit(1, `board ${board.name}: cannot start the ${board.engine} engine: ${(e as Error)?.message ?? e}`);
+    if (e instanceof StartError) throw new Exit(1, `board ${board.name}: ${e.message}`);
+    throw e;
   }
-  const { runner } = runtime;
-  process.stderr.write(`board ${board.name}: running ${schedule.meta.name} (engine ${board.engine}) on Node.js ${process.versions.node} ${process.arch}, ${board.tickMode} ticks${board.tickMode === 'fixed' ? ` at ${board.tickRate ?? schedule.meta.tickRateHz} Hz` : ''}\n`);
-  function stop(): void {
-    void runtime?.runner.stop();
-  }
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  const timer = duration !== undefined ? setTimeout(stop, duration * 1000) : undefined;
-  try {
-    await runner.start();
-  } finally {
-    if (timer) clearTimeout(timer);
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-  }
-  return failed ? 1 : 0;
 }
 
 try {

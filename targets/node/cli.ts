@@ -9,9 +9,9 @@ import type { Schedule } from '../../runtime/schedule/schedule.ts';
 import type { Output } from '../../runtime/vm/io.ts';
 import { loadSchedule, overrideConnections } from '../shared/load.ts';
 import { TICK_MODES, type TickMode } from '../shared/runner.ts';
-import { createRuntime, TARGETS, type TargetName } from '../runtime.ts';
+import { TARGETS, type TargetName } from '../runtime.ts';
 import { runDemo } from './demo.ts';
-import { formatOutput } from './output.ts';
+import { runToEnd, StartError } from '../shared/run-to-end.ts';
 import { buildBoard, boardNames, BoardError } from '../boards/build.ts';
 import { startRecording, type Recording } from './record.ts';
 import { runControlled } from './controlled-run.ts';
@@ -251,15 +251,8 @@ export interface RunSettings {
   onOutput?(o: Output): void;
 }
 
-/** A QuickJS sandbox stopped by one of its limits: it ticks no more. */
-const SANDBOX_STOPS = new Set(['memory_limit', 'time_limit']);
-/** Errors after which the run failed (exit 1). */
-const FATAL_CODES = new Set(['internal', ...SANDBOX_STOPS]);
-
 /** Runs a schedule on a target until --ticks, --duration or a signal; resolves to the exit code. */
 export async function runSchedule(schedule: Schedule, s: RunSettings): Promise<number> {
-  let failed = false;
-  let sandboxStopped = false;
   let recording: Recording | undefined;
   if (s.record !== undefined) {
     try {
@@ -268,53 +261,30 @@ export async function runSchedule(schedule: Schedule, s: RunSettings): Promise<n
       throw new Failure((e as Error).message);
     }
   }
-  let runtime;
   try {
-    runtime = createRuntime(schedule, {
+    return await runToEnd(schedule, {
       target: s.target,
       mode: s.mode,
       tickRateHz: s.rate,
-      maxTicks: s.mode === 'stepped' ? undefined : s.ticks,
+      maxTicks: s.ticks,
+      steppedTicks: s.ticks,
+      duration: s.duration,
+      verbose: s.verbose,
       env: process.env,
       log: { warn: (t) => process.stderr.write(`warning: ${t}\n`) },
       onEvent: recording?.hooks.onEvent,
       onTick: recording?.hooks.onTick,
       onOutput: (o, tick, now) => {
         recording?.hooks.onOutput(o, tick, now);
-        if (o.kind === 'error' && FATAL_CODES.has(o.code)) failed = true;
-        if (o.kind === 'error' && SANDBOX_STOPS.has(o.code)) sandboxStopped = true;
         s.onOutput?.(o);
-        const line = formatOutput(o, s.verbose, schedule.connections);
-        if (line) (o.kind === 'error' ? process.stderr : process.stdout).write(line + '\n');
       },
     });
   } catch (e) {
-    recording?.close();
-    // A target that cannot start (the QuickJS module or guest missing, a memory limit below what the guest needs).
-    throw new Failure(`cannot start the ${s.target ?? 'node'} target: ${(e as Error)?.message ?? e}`);
-  }
-  const { runner } = runtime;
-  const stop = () => void runner.stop();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  const timer = s.duration !== undefined ? setTimeout(stop, s.duration * 1000) : undefined;
-  try {
-    if (s.mode === 'stepped') {
-      for (let i = 0; i < s.ticks! && !sandboxStopped; i++) {
-        runner.step();
-        await new Promise((r) => setImmediate(r)); // let I/O in between virtual ticks
-      }
-      await runner.stop();
-    } else {
-      await runner.start();
-    }
+    if (e instanceof StartError) throw new Failure(e.message);
+    throw e;
   } finally {
-    if (timer) clearTimeout(timer);
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
     recording?.close();
   }
-  return failed ? 1 : 0;
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -11,7 +11,7 @@ import { createSteppedRuntime } from '../shared/stepped-host.ts';
 import { CONTROL_TOKEN_ENV } from '../shared/control-protocol.ts';
 import { startControlServer } from './control.ts';
 import { openTraceWriter } from './trace-file.ts';
-import { formatOutput } from './output.ts';
+import { printOutput } from '../shared/output.ts';
 
 export interface ControlledRunSettings {
   port: number;
@@ -43,9 +43,7 @@ export async function runControlled(schedule: Schedule, s: ControlledRunSettings
     log: { warn: (t) => process.stderr.write(`warning: ${t}\n`) },
     record: writer ? (line) => writer.write(line) : undefined,
     onOutput: (o) => {
-      if (o.kind === 'error' && o.code === 'internal') failed = true;
-      const line = formatOutput(o, s.verbose, schedule.connections);
-      if (line) (o.kind === 'error' ? process.stderr : process.stdout).write(line + '\n');
+      if (printOutput(o, s.verbose, schedule.connections) !== 'ok') failed = true;
     },
   });
   const maxTicks = s.ticks;

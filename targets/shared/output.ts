@@ -20,3 +20,19 @@ export function formatOutput(o: Output, verbose: boolean, connections: readonly 
       }
   }
 }
+
+/** A QuickJS sandbox stopped by one of its limits: it ticks no more. */
+export const SANDBOX_STOPS: ReadonlySet<string> = new Set(['memory_limit', 'time_limit']);
+/** Errors after which a run has failed (exit 1). */
+export const FATAL_CODES: ReadonlySet<string> = new Set(['internal', ...SANDBOX_STOPS]);
+
+/**
+ * Shows an output as `pulsewire run` and a board's `./start` do — console
+ * lines on stdout, errors on stderr — and says what it means for the run.
+ */
+export function printOutput(o: Output, verbose: boolean, connections: readonly { name: string }[]): 'ok' | 'failed' | 'sandbox-stopped' {
+  const line = formatOutput(o, verbose, connections);
+  if (line) (o.kind === 'error' ? process.stderr : process.stdout).write(line + '\n');
+  if (o.kind !== 'error' || !FATAL_CODES.has(o.code)) return 'ok';
+  return SANDBOX_STOPS.has(o.code) ? 'sandbox-stopped' : 'failed';
+}
