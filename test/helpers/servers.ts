@@ -6,6 +6,7 @@
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer, type Server, type Socket } from 'node:net';
 import { WebSocketServer, type ServerOptions, type WebSocket } from 'ws';
+import { bounded } from '../../targets/hil/backends/listener.ts';
 
 export interface WsTestServer {
   wss: WebSocketServer;
@@ -95,16 +96,4 @@ export async function closedPort(): Promise<number> {
   const s = await listenTcp();
   await s.close();
   return s.port;
-}
-
-/** Resolves when `p` does or after `ms`, whichever is first; the timer does not hold the process. */
-function bounded(p: Promise<void>, ms = 1_000): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    t.unref();
-    p.then(() => {
-      clearTimeout(t);
-      resolve();
-    });
-  });
 }

@@ -9,6 +9,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket as NetSocket } from 'node:net';
 import { Server, type ServerOptions } from 'socket.io';
+import { bounded } from '../../targets/hil/backends/listener.ts';
 
 export interface SioTestServer {
   io: Server;
@@ -60,17 +61,5 @@ export function silentUpgrade(s: NetSocket): void {
     const key = /sec-websocket-key:\s*(\S+)/i.exec(head)?.[1] ?? '';
     const accept = createHash('sha1').update(key + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11').digest('base64');
     s.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
-  });
-}
-
-/** Resolves when `p` does or after `ms`; the timer does not hold the process. */
-function bounded(p: Promise<void>, ms = 1_000): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    t.unref();
-    void p.then(() => {
-      clearTimeout(t);
-      resolve();
-    });
   });
 }

@@ -6,10 +6,9 @@
 // back on the same port. Every close is bounded.
 
 import { createServer, type Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Server, type Socket } from 'socket.io';
 import { bump, matches, type Matcher } from './activity.ts';
-import { bounded } from './ws.ts';
+import { listenLoopback } from './listener.ts';
 
 export interface SioMessage {
   /** Which connection (0 for the first namespace connection accepted). */
@@ -67,8 +66,6 @@ export async function startSioBackend(opts: { port?: number } = {}): Promise<Sio
   const greeters: Array<(c: SioClient) => void> = [];
   const replies: Array<{ match: Matcher<SioMessage>; response: SioReply | ((m: SioMessage) => SioReply | undefined) }> = [];
   let accepted = 0;
-  let listening = false;
-  let closed = false;
 
   const onConnection = (socket: Socket) => {
     const ns = socket.nsp.name;
@@ -102,31 +99,12 @@ export async function startSioBackend(opts: { port?: number } = {}): Promise<Sio
   io.of('/').on('connection', onConnection);
   io.of(/^\/.+$/).on('connection', onConnection); // every other namespace a client asks for
 
-  const listen = (port: number) =>
-    new Promise<void>((resolve, reject) => {
-      http.once('error', reject);
-      http.listen(port, '127.0.0.1', () => {
-        http.off('error', reject);
-        listening = true;
-        resolve();
-      });
-    });
   const cut = () => {
     // Closing the Engine.IO connections is a transport close for the client, which then reconnects.
     for (const socket of live.keys()) socket.conn.close();
   };
-  const stopListening = () =>
-    bounded(
-      new Promise<void>((r) => {
-        if (!listening) return r();
-        listening = false;
-        http.close(() => r());
-        http.closeAllConnections();
-      }),
-    );
-
-  await listen(opts.port ?? 0);
-  const port = (http.address() as AddressInfo).port;
+  const listener = await listenLoopback(http, opts.port ?? 0, cut, () => new Promise<void>((r) => io.close(() => r())));
+  const port = listener.port;
   const backend: SioBackend = {
     url: `http://127.0.0.1:${port}`,
     port,
@@ -161,23 +139,9 @@ export async function startSioBackend(opts: { port?: number } = {}): Promise<Sio
       for (const c of live.values()) if (ns === undefined || c.ns === ns) c.disconnect();
       bump();
     },
-    async refuse() {
-      cut();
-      await stopListening();
-      bump();
-    },
-    async restart() {
-      if (closed) throw new Error('this back end is closed');
-      if (!listening) await listen(port);
-      bump();
-    },
-    async close() {
-      if (closed) return;
-      closed = true;
-      cut();
-      await stopListening();
-      await bounded(new Promise<void>((r) => io.close(() => r())));
-    },
+    refuse: listener.refuse,
+    restart: listener.restart,
+    close: listener.close,
   };
   return backend;
 }

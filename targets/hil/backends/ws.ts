@@ -4,9 +4,9 @@
 // come back on the same port. Every close is bounded, so a test exits.
 
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { bump, matches, type Matcher } from './activity.ts';
+import { listenLoopback } from './listener.ts';
 
 export interface WsMessage {
   /** Which connection (0 for the first accepted). */
@@ -64,8 +64,6 @@ export async function startWsBackend(opts: { port?: number } = {}): Promise<WsBa
   const replies: Array<{ match: Matcher<WsMessage>; response: Payload | ((m: WsMessage) => Payload | undefined) }> = [];
   let accepted = 0;
   let pings = 0;
-  let listening = false;
-  let closed = false;
 
   wss.on('connection', (ws) => {
     const client: WsClient = {
@@ -104,31 +102,12 @@ export async function startWsBackend(opts: { port?: number } = {}): Promise<WsBa
     bump();
   });
 
-  const listen = (port: number) =>
-    new Promise<void>((resolve, reject) => {
-      http.once('error', reject);
-      http.listen(port, '127.0.0.1', () => {
-        http.off('error', reject);
-        listening = true;
-        resolve();
-      });
-    });
   const cut = () => {
     for (const ws of open.keys()) ws.terminate();
     open.clear();
   };
-  const stopListening = () =>
-    bounded(
-      new Promise<void>((r) => {
-        if (!listening) return r();
-        listening = false;
-        http.close(() => r());
-        http.closeAllConnections();
-      }),
-    );
-
-  await listen(opts.port ?? 0);
-  const port = (http.address() as AddressInfo).port;
+  const listener = await listenLoopback(http, opts.port ?? 0, cut, () => new Promise<void>((r) => wss.close(() => r())));
+  const port = listener.port;
   const backend: WsBackend = {
     url: `ws://127.0.0.1:${port}`,
     port,
@@ -161,35 +140,9 @@ export async function startWsBackend(opts: { port?: number } = {}): Promise<WsBa
       for (const c of open.values()) c.close(code, reason);
       bump();
     },
-    async refuse() {
-      cut();
-      await stopListening();
-      bump();
-    },
-    async restart() {
-      if (closed) throw new Error('this back end is closed');
-      if (!listening) await listen(port);
-      bump();
-    },
-    async close() {
-      if (closed) return;
-      closed = true;
-      cut();
-      await stopListening();
-      await bounded(new Promise<void>((r) => wss.close(() => r())));
-    },
+    refuse: listener.refuse,
+    restart: listener.restart,
+    close: listener.close,
   };
   return backend;
-}
-
-/** Resolves when `p` does or after `ms`; the timer does not hold the process. */
-export function bounded(p: Promise<void>, ms = 1_000): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    t.unref();
-    void p.then(() => {
-      clearTimeout(t);
-      resolve();
-    });
-  });
 }
