@@ -12,40 +12,29 @@ import { GUEST_OPTIONS } from './targets/quickjs/guest-build.mjs';
 
 const quiet = process.argv.includes('--quiet');
 
-function buildCli() {
-  const external = ['ws', 'socket.io-client', 'socket.io', 'quickjs-emscripten-core', '@jitl/quickjs-wasmfile-release-sync', 'ajv', 'bufferutil', 'utf-8-validate'];
-  return build({
-    entryPoints: { cli: 'targets/node/cli.ts' },
-    outdir: 'dist',
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node18',
-    external,
-    sourcemap: true,
-    metafile: true,
-    logLevel: 'warning',
-  });
-}
+// What every bundle that runs on Node shares: one ES module for Node 18 (the
+// board stand-in's Node), with a metafile for the size report.
+const NODE_ESM = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node18',
+  outExtension: { '.js': '.mjs' },
+  metafile: true,
+  logLevel: 'warning',
+};
 
-// The HIL kit, what `import … from 'pulsewire/hil'` loads in a user's tests
-// (package.json "exports"; this repository's own tests take the sources,
-// through the "source" condition). Every package stays external, as for the
-// CLI; the quickjs target finds dist/guest.js beside it.
-function buildHil() {
+// The Node CLI and the HIL kit, what `import … from 'pulsewire/hil'` loads in
+// a user's tests (package.json "exports"; this repository's own tests take
+// the sources, through the "source" condition). Every package stays external
+// (node_modules has them); the quickjs target finds dist/guest.js beside them.
+function buildCliAndHil() {
   return build({
-    entryPoints: { hil: 'targets/hil/index.ts' },
+    ...NODE_ESM,
+    entryPoints: { cli: 'targets/node/cli.ts', hil: 'targets/hil/index.ts' },
     outdir: 'dist',
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node18',
     packages: 'external',
     sourcemap: true,
-    metafile: true,
-    logLevel: 'warning',
   });
 }
 
@@ -61,13 +50,9 @@ async function buildBoard(engine) {
   const dir = `dist/board-${engine}`;
   rmSync(dir, { recursive: true, force: true });
   const r = await build({
+    ...NODE_ESM,
     entryPoints: { runner: 'targets/boards/runner.ts' },
     outdir: dir,
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node18',
     // ws loads these optional native add-ons with require() inside try/catch:
     // left out of the bundle, they are simply absent on a board.
     external: ['bufferutil', 'utf-8-validate'],
@@ -75,8 +60,6 @@ async function buildBoard(engine) {
     // an ES module has no require of its own.
     banner: { js: "import { createRequire as __pulsewireRequire } from 'node:module';\nconst require = __pulsewireRequire(import.meta.url);" },
     minify: true, // a board's flash is small: less than half the size
-    metafile: true,
-    logLevel: 'warning',
   });
   writeLicenses(r.metafile, `${dir}/THIRD-PARTY-LICENSES.txt`);
   if (engine === 'quickjs') {
@@ -110,7 +93,7 @@ function writeLicenses(metafile, out) {
 }
 
 try {
-  for (const r of [await buildCli(), await buildGuest(), await buildBoard('node'), await buildBoard('quickjs'), await buildHil()]) {
+  for (const r of [await buildCliAndHil(), await buildGuest(), await buildBoard('node'), await buildBoard('quickjs')]) {
     if (!quiet) for (const [f, o] of Object.entries(r.metafile.outputs)) if (!f.endsWith('.map')) console.log(`${f}  ${o.bytes} bytes`);
   }
 } catch {

@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { decode, ScheduleError } from '../../runtime/schedule/index.ts';
 import type { Schedule } from '../../runtime/schedule/schedule.ts';
 import { runToEnd, StartError } from '../shared/run-to-end.ts';
+import { exitQuietlyOnClosedPipe } from '../shared/output.ts';
 import { parseProfile, type BoardProfile } from './profile.ts';
 
 const USAGE = 'usage: node runner.mjs schedule.pws [--connect NAME=URL]... [--duration SECONDS] [--ticks N] [--verbose] [--config FILE]';
@@ -137,6 +138,7 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+exitQuietlyOnClosedPipe();
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (e) {

@@ -12,6 +12,7 @@ import { TICK_MODES, type TickMode } from '../shared/runner.ts';
 import { TARGETS, type TargetName } from '../runtime.ts';
 import { runDemo } from './demo.ts';
 import { runToEnd, StartError } from '../shared/run-to-end.ts';
+import { exitQuietlyOnClosedPipe } from '../shared/output.ts';
 import { buildBoard, boardNames, BoardError } from '../boards/build.ts';
 import { startRecording, type Recording } from './record.ts';
 import { runControlled } from './controlled-run.ts';
@@ -288,6 +289,7 @@ export async function runSchedule(schedule: Schedule, s: RunSettings): Promise<n
 }
 
 export async function main(argv: string[]): Promise<number> {
+  exitQuietlyOnClosedPipe();
   const [name, ...rest] = argv;
   if (!name) {
     process.stderr.write(mainHelp()); // no command is a usage error: help on stderr, exit 2

@@ -36,3 +36,16 @@ export function printOutput(o: Output, verbose: boolean, connections: readonly {
   if (o.kind !== 'error' || !FATAL_CODES.has(o.code)) return 'ok';
   return SANDBOX_STOPS.has(o.code) ? 'sandbox-stopped' : 'failed';
 }
+
+/**
+ * When the reader of our output goes away (`pulsewire run … | head`), end
+ * quietly instead of dying on an EPIPE stack trace, as command-line tools do.
+ */
+export function exitQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
+}

@@ -142,4 +142,14 @@ describe('pulsewire CLI', () => {
     assert.match(out, /\[warning\] vehicle alert: tyre pressure low/);
     assert.match(out, /alerts back end: alert 1 acknowledged/);
   });
+
+  it('ends quietly, exit 0, when the reader of its output goes away (`pulsewire … | head`)', async () => {
+    const child = spawn(process.execPath, [BIN, 'demo', '--duration', '5'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    child.stdout.once('data', () => child.stdout.destroy()); // like head: read a little, then close the pipe
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    assert.equal(code, 0, err);
+    noStack(err);
+  });
 });
