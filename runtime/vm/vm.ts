@@ -70,7 +70,8 @@ export class Vm {
   constructor(readonly schedule: Schedule, opts: VmOptions = {}) {
     this.limits = resolveLimits(schedule.meta.limits, opts.limits);
     this.code = schedule.code;
-    this.regs = new Array(schedule.regCount).fill(null);
+    // Array.from, not new Array(n).fill(): a packed array, whose loads need no hole checks.
+    this.regs = Array.from({ length: schedule.regCount }, () => null);
     for (let i = 0; i < schedule.regInit.length; i += 2) this.regs[schedule.regInit[i]] = schedule.consts[schedule.regInit[i + 1]];
     this.vars = schedule.variables.map((v) => schedule.consts[v.init]);
     this.queue = new EventQueue(this.limits.queueCapacity, schedule.connections.length);
@@ -462,7 +463,9 @@ export class Vm {
           case 0x49 satisfies Op<'VSET'>: {
             const v = code[pc + 1];
             const value = R[code[pc + 2]];
-            this.changed = !sameValue(this.vars[v], value);
+            const old = this.vars[v];
+            // sameValue() inline for the common case, two primitives: unequal, unless both are NaN.
+            this.changed = old !== value && (typeof old === 'object' || typeof value === 'object' ? !sameValue(old, value) : old === old || value === value);
             if (this.changed) {
               // Output first: past outputsPerTick emit() stops the chain, and the variable must then keep
               // the value the host last saw.
