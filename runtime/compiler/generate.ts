@@ -91,6 +91,22 @@ export function generate(graph: Graph): Schedule {
     });
   };
 
+  // ── outputs that a data link reads ──
+  // An output that nothing reads needs no starting value (regInit), and a Variable Setter need not copy
+  // a value into it: nothing can observe it. So a node that reads its own output before writing it must
+  // keep that value in g.state(), never in its output.
+  const readOuts = new Map<RNode, Set<string>>();
+  for (const scope of graph.scopes) {
+    for (const n of scope.nodes) {
+      for (const src of n.dataIn.values()) {
+        let pins = readOuts.get(src.node);
+        if (!pins) readOuts.set(src.node, (pins = new Set()));
+        pins.add(src.pin);
+      }
+    }
+  }
+  const isRead = (n: RNode, pin: string): boolean => readOuts.get(n)?.has(pin) ?? false;
+
   // ── registers of node outputs ──
   const outRegs = new Map<RNode, Map<string, number>>();
   const outReg = (n: RNode, pin: string): number => {
@@ -101,7 +117,7 @@ export function generate(graph: Graph): Schedule {
       const constantValue = n.spec.constant?.(n.attrs);
       if (constantValue !== undefined) r = constReg(constantValue);
       else if (isPure(n)) r = freshReg();
-      else r = freshReg(defaultValue(n.outType.get(pin) ?? 'Any'));
+      else r = freshReg(isRead(n, pin) ? defaultValue(n.outType.get(pin) ?? 'Any') : undefined);
       m.set(pin, r);
     }
     return r;
@@ -175,6 +191,7 @@ export function generate(graph: Graph): Schedule {
             });
           }
         },
+        listensTo: (variable) => listeners('On Variable Change', (x) => x.refs.variable === variable).length > 0,
         notifyVariableChange(variable, value) {
           const ls = listeners('On Variable Change', (x) => x.refs.variable === variable);
           if (ls.length === 0) return;
@@ -201,7 +218,13 @@ export function generate(graph: Graph): Schedule {
       const g: NodeGen = {
         attr: <T>(name: string) => n.attrs[name] as T,
         in: (pin) => inputReg(n, pin),
+        inputTo: (pin, dest) => {
+          const { reg, convert } = inputSource(n, pin);
+          debug(n.label);
+          emit(convert === undefined ? 'MOV' : 'CONV', convert === undefined ? [dest, reg] : [dest, reg, convert]);
+        },
         out: (pin) => outReg(n, pin),
+        read: (pin) => isRead(n, pin),
         emit: (op, ...operands) => { debug(n.label); emit(op, operands); },
         label: newLabel,
         mark,
@@ -225,29 +248,35 @@ export function generate(graph: Graph): Schedule {
       };
       return g;
     };
-    /** The register with a data input's value; pure sources are compiled here first. */
-    const inputReg = (n: RNode, pin: string): number => {
+    /**
+     * Where a data input's value is: a register, and the type code to convert it to when the link needs
+     * a conversion. Pure sources are compiled here first.
+     */
+    const inputSource = (n: RNode, pin: string): { reg: number; convert?: number } => {
       const src = n.dataIn.get(pin);
       const want = n.inType.get(pin) ?? 'Any';
       if (!src) {
         const lit = n.literals.get(pin) ?? n.inputs.get(pin)?.default;
-        return constReg(lit === undefined ? defaultValue(want) : lit);
+        return { reg: constReg(lit === undefined ? defaultValue(want) : lit) };
       }
       if (isPure(src.node) && !src.node.spec.constant && !evaluated.has(src.node)) {
         evaluated.add(src.node);
         src.node.spec.compile!(gen(src.node));
       }
-      const r = outReg(src.node, src.pin);
+      const reg = outReg(src.node, src.pin);
       const from = src.node.outType.get(src.pin) ?? 'Any';
       const rule = linkRule(from, want);
       // Any→T is checked at run time; Bool/Int/Float→String becomes text. Int→Float and →Any need nothing.
-      if (rule === 'check' || (rule === 'widen' && want === 'String')) {
-        const t = freshReg();
-        debug(n.label);
-        emit('CONV', [t, r, TYPES[want as TypeName]]);
-        return t;
-      }
-      return r;
+      return rule === 'check' || (rule === 'widen' && want === 'String') ? { reg, convert: TYPES[want as TypeName] } : { reg };
+    };
+    /** The register with a data input's value (converted into a scratch register when the link needs it). */
+    const inputReg = (n: RNode, pin: string): number => {
+      const { reg, convert } = inputSource(n, pin);
+      if (convert === undefined) return reg;
+      const t = freshReg();
+      debug(n.label);
+      emit('CONV', [t, reg, convert]);
+      return t;
     };
 
     const g = gen(node);

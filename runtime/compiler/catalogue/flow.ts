@@ -40,10 +40,8 @@ export const flowNodes: NodeSpec[] = [
     type: 'Branch', family, scopes: ANYWHERE, kind: 'action', attributes: [],
     pins: () => ({ inputs: [pulseIn, { name: 'Input', type: 'Bool' }], outputs: [{ name: 'OnTrue', type: 'Pulse' }, { name: 'OnFalse', type: 'Pulse' }] }),
     compile: (g) => {
-      const no = g.label();
-      g.emit('JF', g.in('Input'), no);
-      g.goto('OnTrue');
-      g.mark(no);
+      // One instruction either way: JT into the OnTrue chain, else on along OnFalse (JF + JMP took two).
+      g.emit('JT', g.in('Input'), g.pulse('OnTrue'));
       g.goto('OnFalse');
     },
   },

@@ -56,8 +56,12 @@ export interface NodeGen {
   attr<T = unknown>(name: string): T;
   /** Register holding a data input's value (evaluating pure inputs on demand, converting Any links). */
   in(pin: string): number;
+  /** Emits dest := a data input's value: one MOV, or the link's conversion written straight into dest. */
+  inputTo(pin: string, dest: number): void;
   /** Register of a data output. */
   out(pin: string): number;
+  /** True when a data link reads this output (an output nobody reads need not be written). */
+  read(pin: string): boolean;
   emit(op: OpName, ...operands: Operand[]): void;
   label(): Label;
   mark(l: Label): void;
@@ -93,6 +97,8 @@ export interface NodeGen {
 export interface ProjectGen {
   /** Emits, for every listener of a custom event, a (scene-guarded) parameter copy and CALL. */
   triggerCustomEvent(event: string, args: number[]): void;
+  /** True when the variable has On Variable Change listeners. */
+  listensTo(variable: number): boolean;
   /** Emits the calls of the On Variable Change listeners of a variable; `value` holds the new value. */
   notifyVariableChange(variable: number, value: number): void;
   /** Emits a call of a Function, its arguments read through `arg(parameter)`; returns the result registers by name. */

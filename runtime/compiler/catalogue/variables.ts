@@ -27,10 +27,16 @@ export const variableNodes: NodeSpec[] = [
     }),
     compile: (g) => {
       const v = g.variable();
-      const out = g.out('Value');
-      g.emit('MOV', out, g.in('Value'));
-      g.emit('VSET', v, out);
-      g.project.notifyVariableChange(v, out);
+      if (g.read('Value') || g.project.listensTo(v)) {
+        // The Value output holds the value for its links and for the listeners, which must all see the
+        // value that was set even if a listener's chain re-evaluates the data node it came from.
+        const out = g.out('Value');
+        g.inputTo('Value', out);
+        g.emit('VSET', v, out);
+        g.project.notifyVariableChange(v, out);
+      } else {
+        g.emit('VSET', v, g.in('Value')); // nothing reads the output: no copy
+      }
       g.goto(PULSE);
     },
   },
