@@ -55,8 +55,8 @@ const echoCounts = (proto: 'ws' | 'sio'): EchoCounts =>
   smoke
     ? { rounds: rounds(1), w32: { n: 100, warm: 20 }, fixed: { n: 4, warm: 1 }, timeoutMs: 15_000 }
     : proto === 'ws'
-      ? { rounds: rounds(5), w32: { n: 40_000, warm: 10_000 }, w1: { n: 8_000, warm: 4_000 }, fixed: { n: 180, warm: 10 }, timeoutMs: 60_000 }
-      : { rounds: rounds(5), w32: { n: 20_000, warm: 5_000 }, w1: { n: 5_000, warm: 2_000 }, fixed: { n: 180, warm: 10 }, timeoutMs: 60_000 };
+      ? { rounds: rounds(5), w32: { n: 40_000, warm: 10_000 }, w1: { n: 8_000, warm: 4_000 }, fixed: { n: 240, warm: 90 }, timeoutMs: 60_000 }
+      : { rounds: rounds(5), w32: { n: 20_000, warm: 5_000 }, w1: { n: 5_000, warm: 2_000 }, fixed: { n: 240, warm: 90 }, timeoutMs: 60_000 };
 
 const stopEverything = () => void stopAll().then(() => process.exit(130));
 process.once('SIGINT', stopEverything);

@@ -65,7 +65,18 @@ export class Runner {
   private running = false;
   private stopped = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** on-demand: the deadline (ms after t0) the armed timer is for; it stays armed while that is still the next one. */
+  private timerFor = NaN;
   private immediate: ReturnType<typeof setImmediate> | undefined;
+  private readonly onImmediate = () => {
+    this.immediate = undefined;
+    this.loop();
+  };
+  private readonly onTimer = () => {
+    this.timer = undefined;
+    this.timerFor = NaN;
+    this.loop();
+  };
   private done: Promise<void>;
   private resolveDone!: () => void;
 
@@ -101,7 +112,7 @@ export class Runner {
     if (this.opts.mode === 'stepped') throw new Error('a stepped runner is driven by step()');
     this.running = true;
     this.t0 = this.clock();
-    this.schedule_(0);
+    this.soon();
     return this.done;
   }
 
@@ -135,7 +146,7 @@ export class Runner {
   }
 
   private wake(): void {
-    if (this.running && this.opts.mode === 'on-demand') this.schedule_(0);
+    if (this.running && this.opts.mode === 'on-demand' && !this.immediate) this.soon();
   }
 
   private logicalNow(): number {
@@ -173,18 +184,50 @@ export class Runner {
     return outputs;
   }
 
-  /** Arranges the next tick of a real-time mode, `delay` ms from now (0: as soon as I/O allows). */
-  private schedule_(delay: number): void {
+  /** Arranges the next tick of a real-time mode as soon as I/O allows. */
+  private soon(): void {
     if (!this.running) return;
-    if (delay <= 0) {
-      if (this.immediate) return;
-      if (this.timer) { clearTimeout(this.timer); this.timer = undefined; }
-      this.immediate = setImmediate(() => { this.immediate = undefined; this.loop(); });
-    } else {
-      if (this.immediate) return;
-      if (this.timer) clearTimeout(this.timer);
-      this.timer = setTimeout(() => { this.timer = undefined; this.loop(); }, delay);
+    // An armed timer stays (on-demand: it is for a deadline): clearing and re-arming it around every
+    // event cost more than the tick itself.
+    if (!this.immediate) this.immediate = setImmediate(this.onImmediate);
+  }
+
+  /** on-demand: wakes the loop for the deadline `at` (ms after t0), keeping a timer already armed for it. */
+  private wakeAt(at: number): void {
+    if (!this.running || this.immediate) return;
+    if (this.timer && this.timerFor === at) return;
+    if (this.timer) clearTimeout(this.timer);
+    // A timer armed this tick fires in a later tick even when already due: at least 1 ms on.
+    this.timerFor = at;
+    this.timer = setTimeout(this.onTimer, Math.max(1, at - (this.clock() - this.t0)));
+  }
+
+  /**
+   * fixed: runs the loop when tick n is due (`due` on the host clock). setTimeout alone fires up to a
+   * millisecond or more late, in whole-millisecond steps, which a frame's round trip then carries (p99
+   * over the period + 1 ms); so the timer wakes the loop FIXED_EARLY_MS before, and a precise wait
+   * (Atomics.wait, no spinning) covers the rest. The event loop is held for at most that long, once
+   * a tick, and what arrived meanwhile is read before the tick (setImmediate runs after the poll).
+   */
+  private scheduleFixed(due: number): void {
+    const delay = due - this.clock();
+    if (delay <= FIXED_EARLY_MS) {
+      this.sleepUntil(due);
+      return this.soon();
     }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (!this.running) return;
+      this.sleepUntil(due);
+      this.soon();
+    }, delay - FIXED_EARLY_MS);
+  }
+
+  private sleepUntil(due: number): void {
+    // Bounded, whatever the clock says (a test's clock need not advance).
+    const ms = Math.min(due - this.clock(), FIXED_EARLY_MS + 1);
+    if (ms > 0.05 && sleeper) Atomics.wait(sleeper, 0, 0, ms);
   }
 
   private loop(): void {
@@ -193,19 +236,26 @@ export class Runner {
     if (mode === 'fixed') {
       this.runTick(this.logicalNow());
       // Drift-free: tick n is due at t0 + n × period; a late host runs the next tick at once.
-      this.schedule_(this.t0 + this.tickCount * this.period - this.clock());
+      this.scheduleFixed(this.t0 + this.tickCount * this.period);
       return;
     }
     this.runTick(this.logicalNow());
-    if (mode === 'fast' || this.engine.hasPendingWork()) return this.schedule_(0);
+    if (mode === 'fast' || this.engine.hasPendingWork()) return this.soon();
     // on-demand: sleep until the next timer or transport deadline; events wake us earlier.
-    const next = [this.engine.nextDue(), this.transports.ws?.nextDeadline(), this.transports.sio?.nextDeadline()]
-      .filter((x): x is number => x !== undefined)
-      .reduce((a, b) => Math.min(a, b), Infinity);
-    if (next !== Infinity) {
-      const elapsed = this.clock() - this.t0;
-      // A timer armed this tick fires in a later tick even when already due: at least 1 ms on.
-      this.schedule_(Math.max(1, next - elapsed));
+    let next = Infinity;
+    for (const d of [this.engine.nextDue(), this.transports.ws?.nextDeadline(), this.transports.sio?.nextDeadline()]) {
+      if (d !== undefined && d < next) next = d;
+    }
+    if (next !== Infinity) this.wakeAt(next);
+    else if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.timerFor = NaN;
     }
   }
 }
+
+/** fixed mode: how long before a tick is due its timer fires; a precise wait covers the rest. */
+const FIXED_EARLY_MS = 1.5;
+/** What Atomics.wait sleeps on (never notified: only its timeout ends a wait). */
+const sleeper = typeof SharedArrayBuffer === 'function' ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
