@@ -68,6 +68,13 @@ export class Runner {
   /** on-demand: the deadline (ms after t0) the armed timer is for; it stays armed while that is still the next one. */
   private timerFor = NaN;
   private immediate: ReturnType<typeof setImmediate> | undefined;
+  /** on-demand: a tick is queued as a microtask (woken from an I/O callback). */
+  private microtask = false;
+  private inTick = false;
+  private readonly onMicrotask = () => {
+    this.microtask = false;
+    if (!this.immediate) this.loop();
+  };
   private readonly onImmediate = () => {
     this.immediate = undefined;
     this.loop();
@@ -146,7 +153,13 @@ export class Runner {
   }
 
   private wake(): void {
-    if (this.running && this.opts.mode === 'on-demand' && !this.immediate) this.soon();
+    if (!this.running || this.opts.mode !== 'on-demand' || this.immediate || this.microtask) return;
+    if (this.inTick) return this.soon();
+    // Woken from an I/O callback: the tick runs as soon as that callback returns (a microtask), where a
+    // hand-written handler would answer, not after the rest of the poll phase; the events of one read
+    // share the tick. Work a tick leaves goes through setImmediate (soon), so I/O always gets its turn.
+    this.microtask = true;
+    queueMicrotask(this.onMicrotask);
   }
 
   private logicalNow(): number {
@@ -158,6 +171,15 @@ export class Runner {
   }
 
   private runTick(now: number): Output[] {
+    this.inTick = true;
+    try {
+      return this.runTickInner(now);
+    } finally {
+      this.inTick = false;
+    }
+  }
+
+  private runTickInner(now: number): Output[] {
     this.lastNow = now;
     this.transports.ws?.advance(now);
     this.transports.sio?.advance(now);
