@@ -123,8 +123,11 @@ export function goals(r: Results): Target[] {
   }
   if (r.footprint) {
     const hand = r.footprint.startup.find((s) => s.name.startsWith('hand-written ws client (.mjs'));
-    const node = r.footprint.startup.find((s) => s.target === 'node' && s.name.includes('bin/pulsewire.mjs'));
-    add('Start-up to first connection, Node (bin/pulsewire.mjs, .pws) − hand-written', node && hand ? node.median - hand.median : undefined, '≤ +100 ms', (x) => x <= 100, (x) => `${x >= 0 ? '+' : ''}${num(x, 1)} ms`);
+    const board = r.footprint.startup.find((s) => s.target === 'node' && s.name.startsWith('pulsewire board folder'));
+    const cli = r.footprint.startup.find((s) => s.target === 'node' && s.name.includes('bin/pulsewire.mjs'));
+    const plus = (x: number) => `${x >= 0 ? '+' : ''}${num(x, 1)} ms`;
+    add('Start-up to first connection, Node board folder − hand-written', board && hand ? board.median - hand.median : undefined, '≤ +100 ms', (x) => x <= 100, plus);
+    add('Start-up to first connection, Node CLI (bin/pulsewire.mjs run .pws) − hand-written', cli && hand ? cli.median - hand.median : undefined, '≤ +100 ms', (x) => x <= 100, plus);
   }
   if (r.vm) {
     for (const [t, max] of [['node', 2], ['quickjs', 3]] as const) {

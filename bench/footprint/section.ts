@@ -14,6 +14,7 @@
 //              own client through createRuntime (tsx, as sections 1–2 run).
 
 import { readFileSync, existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -221,9 +222,17 @@ async function startup(allTargets: readonly string[], built: readonly string[], 
     const url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`;
     const pws = join(dir, 'echo-ws.pws');
     writeFileSync(pws, encode(compiled(echoProject('ws'), 'echo graph'), { debug: false }));
+    // A board folder for the echo graph, as `pulsewire build` makes it for a Node board: what a board runs.
+    const board = join(dir, 'board');
+    writeFileSync(join(dir, 'echo-ws.json'), JSON.stringify(echoProject('ws')));
+    const made = spawnSync(process.execPath, ['bin/pulsewire.mjs', 'build', '--board', 'x86_64-node', join(dir, 'echo-ws.json'), '--out', board], { cwd: ROOT, encoding: 'utf8' });
+    const boardOk = made.status === 0 && existsSync(join(board, 'runner.mjs'));
     type V = { name: string; target?: string; script: string; args: string[]; opts: ChildOptions };
     const variants: V[] = [
       { name: 'hand-written ws client (.mjs, node)', script: 'bench/footprint/hand-client.mjs', args: ['echo', url], opts: { tsx: false } },
+      ...(boardOk
+        ? [{ name: 'pulsewire board folder (pulsewire build --board x86_64-node), runner.mjs', target: 'node', script: join(board, 'runner.mjs'), args: [join(board, 'schedule.pws'), '--connect', `Link=${url}`], opts: { tsx: false } }]
+        : []),
       ...allTargets.map((t) => ({
         name: `pulsewire bin/pulsewire.mjs run echo.pws --target ${t}`,
         target: t,
