@@ -34,14 +34,16 @@ const PERIOD_MS = 1000 / FIXED_HZ;
 function echoTable(title: string, rows: EchoCaseResult[]): string {
   const label = (r: EchoCaseResult) => (r.impl === 'hand' ? 'hand-written client' : `pulsewire ${r.target}`);
   const mode = (r: EchoCaseResult) => (r.impl === 'hand' ? '—' : r.mode === 'fixed' ? `fixed ${FIXED_HZ} Hz` : 'on-demand');
+  // Ratios to the hand-written client only where they mean something: on-demand (fixed mode waits for its frame).
+  const vs = (r: EchoCaseResult, k: 'msgsPerSec' | 'p50' | 'p99') => (r.vsHand && r.mode === 'on-demand' ? ratio(r.vsHand[k]) : '');
   const body: Cell[][] = rows.map((r) =>
     r.na
       ? [label(r), r.w, mode(r), r.na, '', '', '', '', '', '']
       : [
           label(r), r.w, mode(r),
-          int(r.median.msgsPerSec), r.vsHand ? ratio(r.vsHand.msgsPerSec) : '',
-          num(r.median.p50, 3), r.vsHand ? ratio(r.vsHand.p50) : '',
-          num(r.median.p99, 3), r.vsHand ? ratio(r.vsHand.p99) : '',
+          int(r.median.msgsPerSec), vs(r, 'msgsPerSec'),
+          num(r.median.p50, 3), vs(r, 'p50'),
+          num(r.median.p99, 3), vs(r, 'p99'),
           num(r.median.clientCpuUsPerMsg, 1),
         ],
   );
@@ -87,8 +89,10 @@ function vmTables(v: VmSection): string {
 function footprintTables(f: FootprintSection): string {
   const secs = ['CONSTS', 'REGS', 'VARS', 'EVENTS', 'CONNS', 'CODE'];
   return [
-    table('4. Schedule size (stripped .pws)', ['schedule', 'nodes', 'bytes', 'bytes/node', ...secs.map((s) => `${s}/node`)],
-      f.schedule.map((s) => [s.name, int(s.nodes), int(s.bytes), num(s.bytesPerNode, 1), ...secs.map((k) => num(s.perNode[k], 1))])),
+    table('4. Schedule size (stripped .pws; text: the designer\'s strings, names, URLs and options)',
+      ['schedule', 'nodes', 'bytes', 'bytes/node', 'text/node', 'rest/node', ...secs.map((s) => `${s}/node`)],
+      f.schedule.map((s) => [s.name, int(s.nodes), int(s.bytes), num(s.bytesPerNode, 1), num(s.textBytes / s.nodes, 1), num((s.bytes - s.textBytes) / s.nodes, 1),
+        ...secs.map((k) => num(s.perNode[k], 1))])),
     table('4. Bundles', ['bundle', 'bytes', 'KiB', 'gzipped KiB', 'socket.io-client inside'],
       f.bundles.map((b) => (b.na ? [b.name, b.na, '', '', ''] : [b.name, int(b.bytes), num((b.bytes ?? NaN) / 1024, 1), num((b.gzipped ?? NaN) / 1024, 1), b.hasSocketIoClient === undefined ? '' : b.hasSocketIoClient ? 'yes' : 'no']))),
     table('4. Memory', ['what', 'value'], [

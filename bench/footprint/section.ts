@@ -38,6 +38,8 @@ export interface ScheduleSize {
   bytesPerNode: number;
   /** Bytes per node of each file section (CONSTS, REGS, CODE, …). */
   perNode: Record<string, number>;
+  /** UTF-8 bytes of the text the designer wrote (string constants, names, URLs, connection options): the rest is structure. */
+  textBytes: number;
 }
 
 export interface BundleSize {
@@ -99,11 +101,18 @@ function sections(bytes: Uint8Array): Record<string, number> {
   return out;
 }
 
+const utf8 = (t: string) => Buffer.byteLength(t, 'utf8');
+
 function scheduleSize(name: string, s: Schedule, nodes: number): ScheduleSize {
   const bytes = encode(s, { debug: false });
   const perNode: Record<string, number> = {};
   for (const [k, v] of Object.entries(sections(bytes))) perNode[k] = v / nodes;
-  return { name, nodes, bytes: bytes.length, bytesPerNode: bytes.length / nodes, perNode };
+  const textBytes = utf8(s.meta.name)
+    + s.consts.reduce((n: number, c) => n + (typeof c === 'string' ? utf8(c) : 0), 0)
+    + s.connections.reduce((n, c) => n + utf8(c.name) + utf8(c.url) + utf8(JSON.stringify(c.options)), 0)
+    + s.variables.reduce((n, v) => n + utf8(v.name), 0)
+    + s.scenes.reduce((n, t) => n + utf8(t), 0);
+  return { name, nodes, bytes: bytes.length, bytesPerNode: bytes.length / nodes, perNode, textBytes };
 }
 
 const demoProject = (): { project: object; nodes: number } => {
