@@ -229,19 +229,26 @@ async function startup(allTargets: readonly string[], built: readonly string[], 
       wss.once('error', reject);
     });
     const url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`;
+    type V = { name: string; target?: string; script: string; args: string[]; opts: ChildOptions };
     const pws = join(dir, 'echo-ws.pws');
     writeFileSync(pws, encode(compiled(echoProject('ws'), 'echo graph'), { debug: false }));
-    // A board folder for the echo graph, as `pulsewire build` makes it for a Node board: what a board runs.
-    const board = join(dir, 'board');
+    // Board folders for the echo graph, as `pulsewire build` makes them: what a board runs. The profiles'
+    // tick mode does not matter here (the first connection comes from the boot tick).
     writeFileSync(join(dir, 'echo-ws.json'), JSON.stringify(echoProject('ws')));
-    const made = spawnSync(process.execPath, ['bin/pulsewire.mjs', 'build', '--board', 'x86_64-node', join(dir, 'echo-ws.json'), '--out', board], { cwd: ROOT, encoding: 'utf8' });
-    const boardOk = made.status === 0 && existsSync(join(board, 'runner.mjs'));
-    type V = { name: string; target?: string; script: string; args: string[]; opts: ChildOptions };
+    const boards: V[] = [];
+    for (const [t, profile] of [['node', 'x86_64-node'], ['quickjs', 'arm64-quickjs']] as const) {
+      if (!built.includes(t)) continue;
+      const folder = join(dir, `board-${t}`);
+      const made = spawnSync(process.execPath, ['bin/pulsewire.mjs', 'build', '--board', profile, join(dir, 'echo-ws.json'), '--out', folder], { cwd: ROOT, encoding: 'utf8' });
+      if (made.status !== 0 || !existsSync(join(folder, 'runner.mjs'))) continue;
+      boards.push({
+        name: `pulsewire board folder, engine ${t} (pulsewire build --board ${profile}), runner.mjs`,
+        target: t, script: join(folder, 'runner.mjs'), args: [join(folder, 'schedule.pws'), '--connect', `Link=${url}`], opts: { tsx: false },
+      });
+    }
     const variants: V[] = [
       { name: 'hand-written ws client (.mjs, node)', script: 'bench/footprint/hand-client.mjs', args: ['echo', url], opts: { tsx: false } },
-      ...(boardOk
-        ? [{ name: 'pulsewire board folder (pulsewire build --board x86_64-node), runner.mjs', target: 'node', script: join(board, 'runner.mjs'), args: [join(board, 'schedule.pws'), '--connect', `Link=${url}`], opts: { tsx: false } }]
-        : []),
+      ...boards,
       ...allTargets.map((t) => ({
         name: `pulsewire bin/pulsewire.mjs run echo.pws --target ${t}`,
         target: t,
