@@ -19,7 +19,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encode } from '../../runtime/schedule/index.ts';
 import { didYouMean } from '../../runtime/project/suggest.ts';
-import { isScheduleBytes, loadSchedule } from '../shared/load.ts';
+import { loadScheduleFile } from '../shared/load.ts';
 import { parseProfile, type BoardProfile, type Engine } from './profile.ts';
 
 /** A problem with what the user gave (profile, project, output folder): a clear message, exit 1. */
@@ -101,23 +101,17 @@ function engineFiles(engine: Engine): Map<string, Uint8Array> {
   return files;
 }
 
-/** The schedule's bytes: a .pws as given (once verified), a project compiled. */
+/** The schedule's bytes: a .pws verified (and so unchanged), a project compiled. */
 function scheduleBytes(input: string, profile: BoardProfile, profileFile: string): { bytes: Uint8Array; project: string } {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(input);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new BoardError(`${input}: cannot read it (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code ?? (e as Error).message})`);
-  }
-  const r = loadSchedule(bytes, input);
+  const r = loadScheduleFile(input);
   if (!r.ok) throw new BoardError(r.errors.join('\n'));
   // The profile's addresses must name connections the project has; the runner applies them on the board.
   const names = r.schedule.connections.map((c) => c.name);
   for (const n of Object.keys(profile.connections ?? {})) {
     if (!names.includes(n)) throw new BoardError(`${profileFile}: connections: ${input} has no connection named "${n}"${didYouMean(n, names)} (it has: ${names.join(', ') || 'none'})`);
   }
-  return { bytes: isScheduleBytes(bytes) ? bytes : encode(r.schedule), project: r.schedule.meta.name };
+  // A .pws decodes only from its canonical encoding, so encoding it again gives the very bytes given.
+  return { bytes: encode(r.schedule), project: r.schedule.meta.name };
 }
 
 function startScript(profile: BoardProfile): string {

@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { decode, ScheduleError } from '../../runtime/schedule/index.ts';
 import type { Schedule } from '../../runtime/schedule/schedule.ts';
 import { runToEnd, StartError } from '../shared/run-to-end.ts';
+import { parseConnectSpecs } from '../shared/connect-specs.ts';
 import { exitQuietlyOnClosedPipe } from '../shared/output.ts';
 import { parseProfile, type BoardProfile } from './profile.ts';
 
@@ -99,11 +100,11 @@ async function main(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new Exit(2, positionals.length ? `expected one schedule file, got ${positionals.length}` : 'missing the schedule file');
   const duration = positive(values.duration, '--duration', false);
   const ticks = positive(values.ticks, '--ticks', true);
-  const cliUrls: Record<string, string> = {};
-  for (const spec of values.connect ?? []) {
-    const eq = spec.indexOf('=');
-    if (eq <= 0) throw new Exit(2, `--connect takes NAME=URL, not "${spec}"`);
-    cliUrls[spec.slice(0, eq)] = spec.slice(eq + 1);
+  let cliUrls: Record<string, string>;
+  try {
+    cliUrls = parseConnectSpecs(values.connect);
+  } catch (e) {
+    throw new Exit(2, (e as Error).message);
   }
 
   const configFile = values.config ?? fileURLToPath(new URL('./config.json', import.meta.url));

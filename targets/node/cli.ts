@@ -7,7 +7,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { encode, disassemble } from '../../runtime/schedule/index.ts';
 import type { Schedule } from '../../runtime/schedule/schedule.ts';
 import type { Output } from '../../runtime/vm/io.ts';
-import { loadSchedule, overrideConnections } from '../shared/load.ts';
+import { loadScheduleFile, overrideConnections } from '../shared/load.ts';
+import { parseConnectSpecs } from '../shared/connect-specs.ts';
 import { TICK_MODES, type TickMode } from '../shared/runner.ts';
 import { TARGETS, type TargetName } from '../runtime.ts';
 import { runDemo } from './demo.ts';
@@ -211,28 +212,15 @@ function posNum(s: string, name: string): number {
 }
 
 function load(file: string): Schedule {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new Failure(`${file}: cannot read it (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code ?? (e as Error).message})`);
-  }
-  const r = loadSchedule(bytes, file);
+  const r = loadScheduleFile(file);
   if (!r.ok) throw new Failure(r.errors.join('\n'));
   return r.schedule;
 }
 
 function withConnections(s: Schedule, specs: string[] | undefined): Schedule {
   if (!specs?.length) return s;
-  const urls: Record<string, string> = {};
-  for (const spec of specs) {
-    const eq = spec.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--connect takes NAME=URL, not "${spec}"`);
-    urls[spec.slice(0, eq)] = spec.slice(eq + 1);
-  }
   try {
-    return overrideConnections(s, urls);
+    return overrideConnections(s, parseConnectSpecs(specs));
   } catch (e) {
     throw new UsageError(`--connect: ${(e as Error).message}`);
   }

@@ -2,6 +2,7 @@
 // compiled on the spot) or a schedule file (.pws, verified on load). Either
 // way the result is a schedule or readable errors — never a stack trace.
 
+import { readFileSync } from 'node:fs';
 import { compile } from '../../runtime/compiler/index.ts';
 import { decode, ScheduleError, MAGIC } from '../../runtime/schedule/index.ts';
 import { formatDiagnostic } from '../../runtime/project/model.ts';
@@ -32,4 +33,16 @@ export function overrideConnections(s: Schedule, urls: Record<string, string>): 
   const names = new Set(s.connections.map((c) => c.name));
   for (const n of Object.keys(urls)) if (!names.has(n)) throw new Error(`no connection named "${n}" (there are: ${[...names].join(', ') || 'none'})`);
   return { ...s, connections: s.connections.map((c) => (urls[c.name] ? { ...c, url: urls[c.name] } : c)) };
+}
+
+/** A schedule from a project or schedule file on disk; an unreadable file is an error like the others. */
+export function loadScheduleFile(file: string): Loaded {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return { ok: false, errors: [`${file}: cannot read it (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code ?? (e as Error).message})`] };
+  }
+  return loadSchedule(bytes, file);
 }
