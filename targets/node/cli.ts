@@ -219,8 +219,14 @@ function load(file: string): Schedule {
 
 function withConnections(s: Schedule, specs: string[] | undefined): Schedule {
   if (!specs?.length) return s;
+  let urls: Record<string, string>;
   try {
-    return overrideConnections(s, parseConnectSpecs(specs));
+    urls = parseConnectSpecs(specs);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  try {
+    return overrideConnections(s, urls);
   } catch (e) {
     throw new UsageError(`--connect: ${(e as Error).message}`);
   }
