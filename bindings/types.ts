@@ -10,7 +10,8 @@
 // reproducible from its trace: the host loop calls advance(now) with the
 // tick's logical time before each tick and wakes for nextDeadline().
 
-import type { InEvent, Command } from '../runtime/vm/io.ts';
+import type { InEvent, Command, Output } from '../runtime/vm/io.ts';
+import type { Value } from '../runtime/values.ts';
 import type { ConnectionEntry } from '../runtime/schedule/schedule.ts';
 
 /** Where transports deliver events: the VM's bounded inbound queue. */
@@ -58,3 +59,20 @@ export interface Transport {
 }
 
 export type TransportFactory = (ctx: TransportContext) => Transport;
+
+/**
+ * What the host loop needs of a VM: the in-process Vm and the QuickJS
+ * sandbox's host side both provide it. It lives here, below targets/, so
+ * that bindings (the QuickJS engine, replay) implement or consume it
+ * without importing upwards.
+ */
+export interface TickEngine {
+  post(ev: InEvent): boolean;
+  tick(now: number): Output[];
+  hasPendingWork(): boolean;
+  nextDue(): number | undefined;
+  /** Every variable by qualified name (`speed`, `Dashboard/speed`). */
+  variables(): Record<string, Value>;
+  /** Releases what the engine holds (a sandbox); idempotent. */
+  dispose?(): void;
+}

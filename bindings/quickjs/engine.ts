@@ -1,6 +1,6 @@
 // The host side of the QuickJS sandbox: a TickEngine whose VM runs in a
 // QuickJS context (dist/guest.js), driven through the ABI of
-// targets/quickjs/abi.ts (docs/HOST-ABI.md). The runner sees the same
+// bindings/quickjs/abi.ts (docs/HOST-ABI.md). The runner sees the same
 // post / tick / hasPendingWork / nextDue / variables as with the in-process
 // VM; the transports stay on the host.
 //
@@ -41,7 +41,7 @@ import type { QuickJSContext, QuickJSHandle, QuickJSRuntime } from 'quickjs-emsc
 import type { Schedule } from '../../runtime/schedule/schedule.ts';
 import type { InEvent, Output, RuntimeError } from '../../runtime/vm/io.ts';
 import type { Value } from '../../runtime/values.ts';
-import type { TickEngine } from '../../targets/shared/runner.ts';
+import type { TickEngine } from '../types.ts';
 import type { HostLog } from '../types.ts';
 import { encode } from '../../runtime/schedule/index.ts';
 import { EventQueue } from '../../runtime/vm/queue.ts';
@@ -49,7 +49,7 @@ import { resolveLimits, type Limits } from '../../runtime/limits.ts';
 import {
   ABI_VERSION, GUEST_FN, BinWriter, encodeEvent, parseWire,
   type Batch, type GuestState, type LoadResult, type TickResult, type VariablesResult,
-} from '../../targets/quickjs/abi.ts';
+} from './abi.ts';
 import { quickJsLoaded, type QuickJsModule } from './module.ts';
 
 export interface QuickJsEngineOptions {

@@ -7,14 +7,11 @@
 // made through createRuntime with no transports), so this file stays
 // platform-neutral.
 
-import type { InEvent, Output } from '../../runtime/vm/io.ts';
+import type { TickEngine } from '../types.ts';
 import { outputText, parseHeader, parseTick, TraceError, type TraceHeader } from '../../runtime/vm/trace.ts';
 
 /** What replay needs of an engine: the part of the host loop's TickEngine that takes events and time. */
-export interface ReplayEngine {
-  post(ev: InEvent): boolean;
-  tick(now: number): Output[];
-}
+export type ReplayEngine = Pick<TickEngine, 'post' | 'tick'>;
 
 export interface ReplayOptions {
   /** The trace's lines, header first (an empty last line is ignored). */

@@ -10,7 +10,7 @@ import type { Graph, RNode, RScope, RFunction } from './graph.ts';
 import { isPure } from './graph.ts';
 import { TYPES, isTypeName, linkRule, linkHint, literalFits, literalValue, defaultValue, type TypeName, type Value } from '../values.ts';
 import type { ConnectionEntry, VariableEntry } from '../schedule/schedule.ts';
-import { closest as suggest } from '../project/suggest.ts';
+import { closest as suggest } from '../suggest.ts';
 import { composeUrl } from './connections.ts';
 
 /** Names an editor export may use for the unnamed pulse pins. */

@@ -8,7 +8,7 @@
 import type { Diagnostic } from './model.ts';
 import { isTypeName, literalFits, type TypeName } from '../values.ts';
 import { isObj, list, nameOf, pointer, scopeLabelAt, scopeSubject, linkSubject, linkNode, nodeIds } from './locate.ts';
-import { didYouMean } from './suggest.ts';
+import { didYouMean } from '../suggest.ts';
 import type { LoadCode } from './codes.ts';
 
 type Path = Array<string | number>;

@@ -10,7 +10,7 @@
 import type { ErrorObject } from 'ajv';
 import type { Diagnostic } from './model.ts';
 import { locate, parsePointer, pointer, type Place } from './locate.ts';
-import { closest, didYouMean } from './suggest.ts';
+import { closest, didYouMean } from '../suggest.ts';
 import type { LoadCode } from './codes.ts';
 import schemaJson from './project.schema.json' with { type: 'json' };
 

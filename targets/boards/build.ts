@@ -18,7 +18,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encode } from '../../runtime/schedule/index.ts';
-import { didYouMean } from '../../runtime/project/suggest.ts';
+import { didYouMean } from '../../runtime/suggest.ts';
 import { loadScheduleFile } from '../shared/load.ts';
 import { parseProfile, type BoardProfile, type Engine } from './profile.ts';
 

@@ -12,7 +12,7 @@
 // I/O here: the board runner bundles this file.
 
 import { DEFAULT_LIMITS, type Limits } from '../../runtime/limits.ts';
-import { didYouMean } from '../../runtime/project/suggest.ts';
+import { didYouMean } from '../../runtime/suggest.ts';
 
 export const ENGINES = ['node', 'quickjs'] as const;
 export type Engine = (typeof ENGINES)[number];

@@ -6,23 +6,20 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { encode, disassemble } from '../../runtime/schedule/index.ts';
 import type { Schedule } from '../../runtime/schedule/schedule.ts';
-import type { Output } from '../../runtime/vm/io.ts';
 import { loadScheduleFile, overrideConnections } from '../shared/load.ts';
 import { parseConnectSpecs } from '../shared/connect-specs.ts';
 import { TICK_MODES, type TickMode } from '../shared/runner.ts';
 import { TARGETS, type TargetName } from '../runtime.ts';
 import { runDemo } from './demo.ts';
-import { runToEnd, StartError } from '../shared/run-to-end.ts';
+import { runSchedule } from './run-command.ts';
+import { UsageError, Failure } from './cli-errors.ts';
 import { exitQuietlyOnClosedPipe } from '../shared/output.ts';
 import { buildBoard, boardNames, BoardError } from '../boards/build.ts';
-import { startRecording, type Recording } from './record.ts';
 import { runControlled } from './controlled-run.ts';
 import { replayFile } from './replay-command.ts';
 
 const VERSION = '0.1.0';
 
-class UsageError extends Error {}
-class Failure extends Error {}
 
 interface Command {
   summary: string;
@@ -229,56 +226,6 @@ function withConnections(s: Schedule, specs: string[] | undefined): Schedule {
     return overrideConnections(s, urls);
   } catch (e) {
     throw new UsageError(`--connect: ${(e as Error).message}`);
-  }
-}
-
-export interface RunSettings {
-  mode: TickMode;
-  ticks?: number;
-  duration?: number;
-  rate?: number;
-  verbose: boolean;
-  /** Default node. */
-  target?: TargetName;
-  /** Write the run's trace to this file. */
-  record?: string;
-  /** Extra output handler (the demo's variable display). */
-  onOutput?(o: Output): void;
-}
-
-/** Runs a schedule on a target until --ticks, --duration or a signal; resolves to the exit code. */
-export async function runSchedule(schedule: Schedule, s: RunSettings): Promise<number> {
-  let recording: Recording | undefined;
-  if (s.record !== undefined) {
-    try {
-      recording = startRecording(s.record, schedule, { mode: s.mode, target: s.target ?? 'node', tickRateHz: s.rate ?? schedule.meta.tickRateHz });
-    } catch (e) {
-      throw new Failure((e as Error).message);
-    }
-  }
-  try {
-    return await runToEnd(schedule, {
-      target: s.target,
-      mode: s.mode,
-      tickRateHz: s.rate,
-      maxTicks: s.ticks,
-      steppedTicks: s.ticks,
-      duration: s.duration,
-      verbose: s.verbose,
-      env: process.env,
-      log: { warn: (t) => process.stderr.write(`warning: ${t}\n`) },
-      onEvent: recording?.hooks.onEvent,
-      onTick: recording?.hooks.onTick,
-      onOutput: (o, tick, now) => {
-        recording?.hooks.onOutput(o, tick, now);
-        s.onOutput?.(o);
-      },
-    });
-  } catch (e) {
-    if (e instanceof StartError) throw new Failure(e.message);
-    throw e;
-  } finally {
-    recording?.close();
   }
 }
 

@@ -9,7 +9,7 @@ import { startAlertServer } from '../../examples/telemetry/alerts.ts';
 import { compile } from '../../runtime/compiler/index.ts';
 import { overrideConnections } from '../shared/load.ts';
 import { toText } from '../../runtime/values.ts';
-import { runSchedule } from './cli.ts';
+import { runSchedule } from './run-command.ts';
 
 export async function runDemo(opts: { duration?: number; verbose: boolean }): Promise<number> {
   const compiled = compile(project);

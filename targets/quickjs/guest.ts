@@ -1,11 +1,13 @@
 // The QuickJS guest: the VM, inside a sandbox. build.mjs bundles this file
 // into dist/guest.js (an IIFE, ES2020, no imports), which a host evaluates
 // in a fresh QuickJS context and then drives through three global functions
-// (abi.ts, docs/HOST-ABI.md). The guest calls nothing of the host's: it is
-// handed bytes and JSON, and answers with JSON (and one binary buffer).
+// (bindings/quickjs/abi.ts, docs/HOST-ABI.md). The guest calls nothing of the
+// host's: it is handed bytes and JSON, and answers with JSON (and one binary
+// buffer).
 //
-// Only runtime/vm and runtime/schedule come in; never bindings/, ws or
-// socket.io-client: the host owns every socket.
+// Only runtime/vm, runtime/schedule and the platform-neutral boundary
+// (bindings/quickjs/abi.ts) come in; never ws or socket.io-client: the host
+// owns every socket.
 
 import './polyfill.ts'; // first: runtime modules create a TextEncoder/TextDecoder when they load
 import { decode } from '../../runtime/schedule/index.ts';
@@ -14,7 +16,7 @@ import type { InEvent } from '../../runtime/vm/io.ts';
 import {
   ABI_VERSION, GUEST_FN, BinWriter, outputJson, parseWire, valueToJson,
   type Batch, type GuestState, type LoadOptions, type LoadResult,
-} from './abi.ts';
+} from '../../bindings/quickjs/abi.ts';
 
 let vm: Vm | undefined;
 

@@ -17,22 +17,12 @@
 import type { InEvent, Output, Command } from '../../runtime/vm/io.ts';
 import type { Schedule } from '../../runtime/schedule/schedule.ts';
 import type { Value } from '../../runtime/values.ts';
-import type { Transport, TransportFactory, HostLog } from '../../bindings/types.ts';
+import type { Transport, TransportFactory, HostLog, TickEngine } from '../../bindings/types.ts';
+
+export type { TickEngine };
 
 export type TickMode = 'fixed' | 'on-demand' | 'fast' | 'stepped';
 export const TICK_MODES: readonly TickMode[] = ['fixed', 'on-demand', 'fast', 'stepped'];
-
-/** What the host loop needs of a VM; the in-process Vm and the QuickJS guest proxy both provide it. */
-export interface TickEngine {
-  post(ev: InEvent): boolean;
-  tick(now: number): Output[];
-  hasPendingWork(): boolean;
-  nextDue(): number | undefined;
-  /** Every variable by qualified name (`speed`, `Dashboard/speed`). */
-  variables(): Record<string, Value>;
-  /** Releases what the engine holds (a sandbox); idempotent. */
-  dispose?(): void;
-}
 
 export interface RunnerOptions {
   mode: TickMode;

@@ -8,7 +8,7 @@ import { strict as assert } from 'node:assert';
 import { TestQuickJSWASMModule } from 'quickjs-emscripten-core';
 import { QuickJsEngine } from '../../bindings/quickjs/engine.ts';
 import { loadQuickJs, type QuickJsShared } from '../../bindings/quickjs/module.ts';
-import { ABI_VERSION } from '../../targets/quickjs/abi.ts';
+import { ABI_VERSION } from '../../bindings/quickjs/abi.ts';
 import { compileOk } from '../helpers/project.ts';
 import { echoProject } from './fixture.ts';
 
