@@ -10,7 +10,7 @@
 //
 // ten nodes: Variable Getter, Add, Multiply, Is Greater Equal, Branch,
 // Subtract, two Variable Setters for x, Format, Variable Setter for s.
-// Pure data nodes are evaluated where they are read (DESIGN.md), so a run of
+// Pure data nodes are evaluated where they are read (docs/ARCHITECTURE.md), so a run of
 // block i executes 15 nodes when the branch is taken and 14 when not, and
 // the Format reads x_i after the setter changed it.
 //

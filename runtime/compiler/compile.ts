@@ -15,7 +15,7 @@ export function compile(input: string | unknown, opts: { file?: string } = {}): 
   const loaded = loadProject(input, opts);
   if (!loaded.project) return { ok: false, diagnostics: loaded.diagnostics };
   const { graph, diagnostics } = resolve(loaded.project);
-  // Always, not only on an otherwise clean graph: a designer sees every problem in one pass (DESIGN.md).
+  // Always, not only on an otherwise clean graph: a designer sees every problem in one pass (docs/ARCHITECTURE.md).
   // Nodes that failed to resolve are simply not in the graph, so they cannot add false cycles.
   diagnostics.push(...checkPulseCycles(graph));
   if (diagnostics.length) return { ok: false, diagnostics };

@@ -1,6 +1,6 @@
 // The project file, as TypeScript types. The JSON Schema beside this file
 // (project.schema.json) is the normative description; these types mirror it.
-// Node, attribute and pin names are the editor's own (NODES.md).
+// Node, attribute and pin names are the editor's own (docs/NODES.md).
 
 import type { TypeName } from '../values.ts';
 import type { Limits } from '../limits.ts';

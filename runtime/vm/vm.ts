@@ -1,6 +1,6 @@
 // The VM: a pure tick function over a verified schedule.
 //
-// tick(now), per DESIGN.md:
+// tick(now), as docs/ARCHITECTURE.md describes the tick:
 //   0. finish an event whose listeners the previous tick's budget cut short;
 //   1. load the scene a Load Scene asked for (its On Scene Loaded listeners);
 //   2. deliver every queued event, in arrival order, to every live listener,

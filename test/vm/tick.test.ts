@@ -1,4 +1,4 @@
-// The tick semantics of DESIGN.md, as issue 2 states them: ordering of
+// The tick semantics (docs/ARCHITECTURE.md), as issue 2 states them: ordering of
 // chains and timers, the per-tick budget, and the bounded inbound queue.
 
 import { strict as assert } from 'node:assert';
