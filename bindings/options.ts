@@ -5,8 +5,8 @@
 //
 // Secrets (headers, token, auth values) may be `{ "env": "NAME" }`: they are
 // read from the host's environment when the connection opens, so they never
-// sit in a project file, a schedule or a trace. resolveSecret() is the one
-// place that reads them; nothing logs its result.
+// sit in a project file, a schedule or a trace. bindings/secrets.ts is the
+// one place that reads them and the one scrubber that masks them.
 
 import type { ConnectionEntry } from '../runtime/schedule/schedule.ts';
 import type { Value } from '../runtime/values.ts';
@@ -98,21 +98,4 @@ export function connectionOptions(entry: ConnectionEntry): ConnectionOptions {
 export function transportsFrom(option: unknown): Array<'websocket' | 'polling'> {
   const names = Array.isArray(option) ? option.filter((n): n is 'websocket' | 'polling' => n === 'websocket' || n === 'polling') : [];
   return names.length > 0 ? names : [...DEFAULT_OPTIONS.transports];
-}
-
-/** Reads a secret; undefined when it names an environment variable that is not set. */
-export function resolveSecret(v: SecretValue | undefined, env: Readonly<Record<string, string | undefined>>): string | undefined {
-  if (v === undefined) return undefined;
-  return typeof v === 'string' ? v : env[v.env];
-}
-
-/** Names of secrets that name unset environment variables, for one clear error at connect time. */
-export function missingSecrets(o: ConnectionOptions, env: Readonly<Record<string, string | undefined>>): string[] {
-  const out: string[] = [];
-  const check = (v: SecretValue | undefined) => {
-    if (v !== undefined && typeof v !== 'string' && env[v.env] === undefined) out.push(v.env);
-  };
-  for (const v of Object.values(o.headers)) check(v);
-  check(o.token);
-  return out;
 }

@@ -1,6 +1,7 @@
 // The Socket.IO transport on Node: every kind-'sio' connection of a
 // schedule, on socket.io-client. docs/SOCKETIO.md is the user-facing account
-// of the rules below; this file is their one implementation.
+// of the rules below; this file is their one implementation, on the
+// Connection core (connection.ts) that it shares with the WebSocket side.
 //
 // Shape (the library's own split): one Manager per connection (the link,
 // its handshake timeout and its reconnection) and one Socket per namespace
@@ -13,7 +14,7 @@
 //
 // Lifecycle of a connection:
 //
-//   idle ──start──► connecting ──'/' connect──► open ──link lost──► reconnecting
+//   idle ──start──► connecting ──'/' connect──► open ──link lost──► retrying
 //    ▲                  │                        │  ▲                    │
 //    │                  │                        │  └──'/' connect───────┘
 //    └── stop, server disconnect, permanent refusal, attempts exhausted ◄┘
@@ -28,21 +29,16 @@
 // stay exact). Nothing here needs the tick clock, so advance() is a no-op and
 // nextDeadline() is always undefined.
 
-import { readFileSync } from 'node:fs';
 import { Manager, type Socket } from 'socket.io-client';
 import type { Transport, TransportContext } from '../types.ts';
 import type { ClosedBy, Command, InEvent } from '../../runtime/vm/io.ts';
 import type { ErrorCode } from '../../runtime/errors.ts';
 import type { ConnectionEntry } from '../../runtime/schedule/schedule.ts';
-import type { Value } from '../../runtime/values.ts';
-import { connectionOptions, missingSecrets, resolveSecret, type ConnectionOptions, type SecretValue } from '../options.ts';
-import { endpointOf, type Endpoint } from './errors.ts';
+import { Connection, isFailure, nodeTransport, type Hub } from './connection.ts';
 import { classifyConnectError, messageText, namespaceOf, trackingAgent, type LiveSockets } from './socketio-wire.ts';
 
 /** How long close() waits for close handshakes before destroying the sockets that are left. */
 const CLOSE_GRACE_MS = 500;
-
-type Phase = 'idle' | 'connecting' | 'open' | 'reconnecting';
 
 // socket.io-client's emitters are typed per event map; the lifecycle only needs on/off.
 type Handler = (...args: any[]) => void;
@@ -62,49 +58,12 @@ interface Space {
 /** The transport of every kind-'sio' connection of a schedule. */
 export function createSocketIoTransport(ctx: TransportContext): Transport {
   const live: LiveSockets = new Set();
-  const conns = new Map<number, SioConnection>();
-  let closed = false;
-
-  const connection = (i: number): SioConnection | undefined => {
-    let c = conns.get(i);
-    const entry = ctx.connections[i];
-    if (!c && entry?.kind === 'sio') conns.set(i, (c = new SioConnection(i, entry, ctx, live)));
-    return c;
-  };
-
-  return {
-    handle(cmd: Command): void {
-      if (!cmd.kind.startsWith('sio.')) return;
-      if (closed) return ctx.log.warn(`Socket.IO: ${cmd.kind} after close() ignored`);
-      const c = connection(cmd.conn);
-      if (!c) return ctx.log.warn(`Socket.IO: ${cmd.kind} names connection ${cmd.conn}, which is not a Socket.IO connection`);
-      c.guard(() => {
-        switch (cmd.kind) {
-          case 'sio.start': return c.start();
-          case 'sio.stop': return c.stop();
-          case 'sio.subscribe': return c.subscribe(namespaceOf(cmd.ns), cmd.event);
-          case 'sio.unsubscribe': return c.unsubscribe(namespaceOf(cmd.ns), cmd.event);
-          case 'sio.emit': return c.emit(namespaceOf(cmd.ns), cmd.event, cmd.message);
-        }
-      })();
-    },
-    advance(): void {
-      // No tick-clock deadlines: see the header.
-    },
-    nextDeadline: () => undefined,
-    inFlight(): number {
-      // Connecting and reconnecting run on the library's wall-clock timers (see the header).
-      let n = 0;
-      if (!closed) for (const c of conns.values()) if (c.inFlight) n++;
-      return n;
-    },
-    async close(): Promise<void> {
-      if (closed) return;
-      closed = true;
-      for (const c of conns.values()) c.guard(() => c.stop())();
-      await settle(live);
-    },
-  };
+  return nodeTransport(ctx, {
+    family: 'sio',
+    title: 'Socket.IO',
+    make: (hub, i, entry) => new SioConnection(hub, i, entry, live),
+    settle: () => settle(live),
+  });
 }
 
 /** Waits (bounded) for the sockets to close after their close handshakes, then destroys any whose peer never answered. */
@@ -122,65 +81,66 @@ async function settle(live: LiveSockets): Promise<void> {
   live.clear();
 }
 
-class SioConnection {
-  private phase: Phase = 'idle';
+class SioConnection extends Connection {
   private manager?: Manager;
   private readonly spaces = new Map<string, Space>();
   private managerOff: Array<() => void> = [];
-  private owesClose = false;
-  private warnedInsecure = false;
   /** The auth payload of this session (resolved secrets), sent in every namespace's CONNECT. */
   private auth: Record<string, unknown> = {};
-  /** Resolved secret values, masked out of every message this connection posts. */
-  private secrets: string[] = [];
-  private readonly opts: ConnectionOptions;
-  private readonly at: Endpoint;
 
   constructor(
-    private readonly conn: number,
-    private readonly entry: ConnectionEntry,
-    private readonly ctx: TransportContext,
+    hub: Hub,
+    index: number,
+    entry: ConnectionEntry,
     private readonly live: LiveSockets,
   ) {
-    this.opts = connectionOptions(entry);
-    this.at = endpointOf(entry.url); // host:port only: never the user-info or query of the URL
+    super(hub, index, entry);
   }
 
+  handle(cmd: Command): void {
+    switch (cmd.kind) {
+      case 'sio.start': return this.start();
+      case 'sio.stop': return this.stop();
+      case 'sio.subscribe': return this.subscribe(namespaceOf(cmd.ns), cmd.event);
+      case 'sio.unsubscribe': return this.unsubscribe(namespaceOf(cmd.ns), cmd.event);
+      case 'sio.emit': return this.emit(namespaceOf(cmd.ns), cmd.event, cmd.message);
+    }
+  }
+
+  /** Connecting and reconnecting run on the library's wall-clock timers (see the header). */
   get inFlight(): boolean {
-    return this.phase === 'connecting' || this.phase === 'reconnecting';
+    return this.state === 'connecting' || this.state === 'retrying';
+  }
+
+  /** Transport close(): every connection stops (sio.close by client where owed). */
+  shutdown(): void {
+    this.stop();
+  }
+
+  protected label(ns?: string): string {
+    return `Socket.IO connection "${this.name}"${ns !== undefined ? `, namespace "${ns}"` : ''}`;
+  }
+
+  protected errorEvent(code: ErrorCode, message: string, ns = '/'): InEvent {
+    return { kind: 'sio.error', conn: this.index, ns, code, message };
+  }
+
+  protected closeEvent(by: ClosedBy, reason: string): InEvent {
+    return { kind: 'sio.close', conn: this.index, reason, by };
   }
 
   // ---- commands ----
 
   start(): void {
-    if (this.phase !== 'idle') return; // connecting, open or retrying already: the Manager carries on
+    if (this.state !== 'idle') return; // connecting, open or retrying already: the Manager carries on
     this.owesClose = true;
     const o = this.opts;
-    const env = this.ctx.env;
-    const missing = [...missingSecrets(o, env), ...missingAuthSecrets(o.auth, env)];
-    if (missing.length > 0) {
-      return this.abandon('config', `environment variable ${missing.join(', ')} is not set (named by the connection's secrets)`);
-    }
-    let ca: string | undefined;
-    if (o.tls.ca !== undefined) {
-      try {
-        ca = readFileSync(o.tls.ca, 'utf8'); // read at every Start, so a renewed CA file is picked up
-      } catch (e) {
-        return this.abandon('tls', `cannot read the TLS CA file ${o.tls.ca} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-      }
-    }
-    if (!o.tls.verify && !this.warnedInsecure) {
-      this.warnedInsecure = true;
-      this.ctx.log.warn(`Socket.IO connection "${this.entry.name}": TLS certificate verification is off (tls.verify: false)`);
-    }
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(o.headers)) headers[k] = resolveSecret(v, env)!;
-    const auth: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(o.auth ?? {})) auth[k] = isSecretRef(v) ? env[v.env] : v;
-    const token = resolveSecret(o.token, env);
-    if (token !== undefined) auth.token = token;
-    this.auth = auth;
-    this.secrets = [...Object.values(headers), ...(token !== undefined ? [token] : []), ...authSecrets(o.auth, env)].filter((s) => s.length >= 4);
+    const creds = this.credentials(true);
+    if (isFailure(creds)) return this.abandon(creds.code, creds.text);
+    // Read at every Start, so a renewed CA file is picked up; unreadable ends the Start.
+    const tls = this.tls();
+    if (isFailure(tls)) return this.abandon(tls.code, tls.text);
+    this.auth = { ...creds.auth, ...(creds.token !== undefined ? { token: creds.token } : {}) };
 
     const rc = o.reconnect;
     let manager: Manager;
@@ -196,49 +156,49 @@ class SioConnection {
         randomizationFactor: rc.jitter,
         reconnectionAttempts: rc.maxAttempts === 0 ? Infinity : rc.maxAttempts,
         timeout: o.handshakeTimeoutMs,
-        extraHeaders: headers,
-        ...(ca !== undefined ? { ca } : {}),
-        rejectUnauthorized: o.tls.verify,
+        extraHeaders: creds.headers,
+        ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
+        rejectUnauthorized: tls.rejectUnauthorized,
       });
     } catch (e) {
       return this.abandon('config', `bad address ${this.at.peer} (${(e as Error).message})`);
     }
     this.manager = manager;
-    this.phase = 'connecting';
+    this.state = 'connecting';
     this.managerOff.push(this.listen(manager as unknown as Emitter, 'reconnect_failed', () => this.onGaveUp()));
     this.space('/');
   }
 
   stop(): void {
-    if (this.phase !== 'idle') this.end('client', 'io client disconnect');
+    if (this.state !== 'idle') this.end('client', 'io client disconnect');
   }
 
   subscribe(ns: string, event: string): void {
-    if (this.phase === 'idle') return this.notStarted(ns, `Subscribe to "${event}"`);
+    if (this.state === 'idle') return this.notStarted(ns, `Subscribe to "${event}"`);
     const sp = this.space(ns);
     if (sp.events.has(event)) return; // one subscription per (namespace, event)
     sp.events.add(event);
-    if (this.phase === 'open' && sp.socket.connected) this.post({ kind: 'sio.subscribed', conn: this.conn, ns, event });
+    if (this.state === 'open' && sp.socket.connected) this.post({ kind: 'sio.subscribed', conn: this.index, ns, event });
   }
 
   unsubscribe(ns: string, event: string): void {
     this.spaces.get(ns)?.events.delete(event);
-    this.post({ kind: 'sio.unsubscribed', conn: this.conn, ns, event });
+    this.post({ kind: 'sio.unsubscribed', conn: this.index, ns, event });
   }
 
   emit(ns: string, event: string, message: string): void {
-    if (this.phase === 'idle') return this.notStarted(ns, `Send of "${event}"`);
+    if (this.state === 'idle') return this.notStarted(ns, `Send of "${event}"`);
     const sp = this.space(ns);
     const limit = this.opts.offlineQueue;
     // While the namespace is not connected the library buffers emits without bound: bound it here.
     if (!sp.socket.connected && sp.socket.sendBuffer.length >= limit) {
       sp.dropped++;
-      return this.error(ns, 'send_buffer_full', `not connected and ${limit} emits already wait (offlineQueue); "${event}" refused, ${sp.dropped} refused so far`);
+      return this.postError('send_buffer_full', `not connected and ${limit} emits already wait (offlineQueue); "${event}" refused, ${sp.dropped} refused so far`, ns);
     }
     try {
       sp.socket.emit(event, message);
     } catch (e) {
-      this.error(ns, 'protocol', `cannot emit "${event}": ${(e as Error).message}`); // e.g. a reserved name such as "connect"
+      this.postError('protocol', `cannot emit "${event}": ${(e as Error).message}`, ns); // e.g. a reserved name such as "connect"
     }
   }
 
@@ -246,12 +206,12 @@ class SioConnection {
 
   private onConnect(ns: string, sp: Space): void {
     if (ns === '/') {
-      this.phase = 'open';
+      this.state = 'open';
       this.owesClose = true;
-      this.post({ kind: 'sio.open', conn: this.conn });
+      this.post({ kind: 'sio.open', conn: this.index });
       // Namespaces that connected before '/' are announced now, in creation order.
       for (const [n, s] of this.spaces) if (s.socket.connected) this.announce(n, s);
-    } else if (this.phase === 'open') this.announce(ns, sp);
+    } else if (this.state === 'open') this.announce(ns, sp);
   }
 
   private onConnectError(ns: string, sp: Space, err: Error): void {
@@ -259,31 +219,31 @@ class SioConnection {
       // The server's middleware refused the namespace (CONNECT_ERROR): the library does not retry it.
       const why = `the server refused the namespace: ${err.message}`;
       if (ns === '/') return this.abandon('namespace_refused', why, 'server');
-      this.error(ns, 'namespace_refused', `${why}; not retried (the next Subscribe or Send in it tries again)`);
+      this.postError('namespace_refused', `${why}; not retried (the next Subscribe or Send in it tries again)`, ns);
       return this.endSpace(ns, sp);
     }
     if (ns !== '/') return; // the link failed: every namespace sees it, '/' reports it once
     const f = classifyConnectError(err, this.at, this.opts.maxMessageBytes);
-    this.error('/', f.code, f.text);
+    this.postError(f.code, f.text, '/');
     if (f.permanent || !this.opts.reconnect.enabled) this.end('fault', f.code);
   }
 
   private onDisconnect(ns: string, sp: Space, reason: string): void {
     if (ns !== '/') {
       if (reason === 'io server disconnect') {
-        this.error(ns, 'closed', 'the server closed the namespace');
+        this.postError('closed', 'the server closed the namespace', ns);
         this.endSpace(ns, sp);
       }
       return; // any other reason is the link, reported by '/' and reconnected by the Manager
     }
     if (reason === 'io server disconnect') return this.end('server', reason); // the library will not reconnect
     this.postClose('fault', reason); // transport close / transport error / ping timeout / parse error
-    if (this.opts.reconnect.enabled && sp.socket.active) this.phase = 'reconnecting';
+    if (this.opts.reconnect.enabled && sp.socket.active) this.state = 'retrying';
     else this.end('fault', reason);
   }
 
   private onGaveUp(): void {
-    this.error('/', 'gave_up', `gave up reconnecting to ${this.at.peer} after ${this.opts.reconnect.maxAttempts} attempts`);
+    this.postError('gave_up', `gave up reconnecting to ${this.at.peer} after ${this.opts.reconnect.maxAttempts} attempts`, '/');
     this.end('fault', 'gave_up');
   }
 
@@ -294,9 +254,9 @@ class SioConnection {
     const message = messageText(args);
     const bytes = Buffer.byteLength(message);
     if (bytes > this.opts.maxMessageBytes) {
-      return this.error(ns, 'message_too_big', `event "${event}" carried ${bytes} bytes, more than maxMessageBytes (${this.opts.maxMessageBytes}); dropped`);
+      return this.postError('message_too_big', `event "${event}" carried ${bytes} bytes, more than maxMessageBytes (${this.opts.maxMessageBytes}); dropped`, ns);
     }
-    this.post({ kind: 'sio.event', conn: this.conn, ns, event, message });
+    this.post({ kind: 'sio.event', conn: this.index, ns, event, message });
     ack?.(); // the server asked for an acknowledgement: the event is queued for the graph
   }
 
@@ -324,13 +284,13 @@ class SioConnection {
   }
 
   private announce(ns: string, sp: Space): void {
-    for (const event of sp.events) this.post({ kind: 'sio.subscribed', conn: this.conn, ns, event });
+    for (const event of sp.events) this.post({ kind: 'sio.subscribed', conn: this.index, ns, event });
   }
 
   /** A namespace the server refused or closed: its subscriptions end, its buffered emits are reported. */
   private endSpace(ns: string, sp: Space): void {
     this.discardBuffer(ns, sp, 'the namespace ended');
-    for (const event of sp.events) this.post({ kind: 'sio.unsubscribed', conn: this.conn, ns, event });
+    for (const event of sp.events) this.post({ kind: 'sio.unsubscribed', conn: this.index, ns, event });
     sp.events.clear();
   }
 
@@ -338,7 +298,7 @@ class SioConnection {
     const n = sp.socket.sendBuffer.length;
     if (n === 0) return;
     sp.socket.sendBuffer = [];
-    this.error(ns, 'closed', `${n} emit${n === 1 ? '' : 's'} waiting to be sent were discarded: ${why}`);
+    this.postError('closed', `${n} emit${n === 1 ? '' : 's'} waiting to be sent were discarded: ${why}`, ns);
   }
 
   /** Ends the session: every Socket and the Manager go; sio.close if owed. */
@@ -352,58 +312,18 @@ class SioConnection {
     }
     this.spaces.clear();
     this.manager = undefined;
-    this.phase = 'idle';
+    this.state = 'idle';
     this.postClose(by, reason);
   }
 
   /** A Start that cannot go on: the error, then the close it owes. */
   private abandon(code: ErrorCode, text: string, by: ClosedBy = 'fault'): void {
-    this.error('/', code, text);
+    this.postError(code, text, '/');
     this.end(by, code);
   }
 
-  private postClose(by: ClosedBy, reason: string): void {
-    if (!this.owesClose) return;
-    this.owesClose = false;
-    this.post({ kind: 'sio.close', conn: this.conn, reason: this.redact(reason), by });
-  }
-
-  // ---- posting ----
-
   private notStarted(ns: string, what: string): void {
-    this.error(ns, 'not_started', `${what} refused: the connection is not started (Socket.IO Start first)`);
-  }
-
-  private error(ns: string, code: ErrorCode, text: string): void {
-    const message = this.redact(`Socket.IO connection "${this.entry.name}", namespace "${ns}": ${text}`);
-    this.post({ kind: 'sio.error', conn: this.conn, ns, code, message });
-  }
-
-  private post(ev: InEvent): void {
-    this.ctx.sink.post(ev);
-    this.ctx.wake?.();
-  }
-
-  private redact(text: string): string {
-    for (const s of this.secrets) text = text.split(s).join('***');
-    return text;
-  }
-
-  /** Wraps a handler so that nothing it throws escapes into the library or the host loop. */
-  guard<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void {
-    return (...args: A) => {
-      try {
-        fn(...args);
-      } catch (e) {
-        const text = `internal error: ${(e as Error)?.message ?? String(e)}`;
-        this.ctx.log.warn(this.redact(`Socket.IO connection "${this.entry.name}": ${text}`));
-        try {
-          this.error('/', 'internal', text);
-        } catch {
-          /* the sink never throws; nothing more to do */
-        }
-      }
-    };
+    this.postError('not_started', `${what} refused: the connection is not started (Socket.IO Start first)`, ns);
   }
 
   /** Every library listener goes through here: guarded, and removed by the returned cleanup. */
@@ -412,18 +332,4 @@ class SioConnection {
     em.on(ev, h);
     return () => void em.off(ev, h);
   }
-}
-
-// ---- auth values may be { env: NAME } secrets too ----
-
-function isSecretRef(v: Value | undefined): v is { env: string } {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array) && typeof v.env === 'string' && Object.keys(v).length === 1;
-}
-
-function missingAuthSecrets(auth: { [k: string]: Value } | undefined, env: TransportContext['env']): string[] {
-  return Object.values(auth ?? {}).filter(isSecretRef).filter((v) => env[v.env] === undefined).map((v) => v.env);
-}
-
-function authSecrets(auth: { [k: string]: Value } | undefined, env: TransportContext['env']): string[] {
-  return Object.values(auth ?? {}).filter(isSecretRef).map((v) => resolveSecret(v as SecretValue, env) ?? '');
 }

@@ -2,40 +2,40 @@
 // on top of the `ws` package (ws speaks the protocol; this file adds what
 // deployments need around it: reconnect, handshake timeout, heartbeat,
 // bounded send buffers, stable error codes). docs/CONNECTIONS.md states the
-// behaviour; this header only summarises it.
+// behaviour; this header only summarises it. What both Node transports share
+// (ready-state, the owed close, posting, error framing, secrets, TLS,
+// backoff, guards) is the Connection core in connection.ts; this file is
+// the WebSocket protocol on top of it.
 //
 // Per connection, a state machine:
 //
 //   idle ──start──► connecting ──'open'──► open ──stop──► closing ──'close'──► idle
 //                    │    ▲                 │
 //          failure   ▼    │ deadline        │ drop / heartbeat / server close
-//                   backoff ◄───────────────┘
+//                  retrying ◄───────────────┘
 //
 // Every timer (handshake timeout, heartbeat, reconnect wait, close bound,
 // drain poll) is a deadline on the tick clock (Deadlines), fired by
 // advance(now): what a connection does depends only on the tick times the
 // host fed in and on what the network delivered.
 //
-// Events go to ctx.sink in arrival order. `ws.close` is owed once per
-// "up-episode" (owesClose): set by a Start from idle and by every open,
-// cleared when a ws.close is posted, so a graph's On Stop fires exactly once
-// for each On Start, and once for a Start that never got up.
+// Events go to ctx.sink in arrival order; `ws.close` is owed once per
+// up-episode (see Connection.owesClose).
 //
 // A socket this file gave up on (timed out, terminated, stopped) is
 // "detached": `conn.sock` no longer points at it, so its late events are
 // ignored, but it keeps an 'error' listener and stays in `dying` until its
 // 'close', so close() can wait for it.
 
-import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import type { ClientOptions, RawData } from 'ws';
 import type { Transport, TransportContext } from '../types.ts';
 import type { Command, ClosedBy, InEvent } from '../../runtime/vm/io.ts';
 import type { ErrorCode } from '../../runtime/errors.ts';
-import { connectionOptions, missingSecrets, resolveSecret, type ConnectionOptions } from '../options.ts';
-import { Backoff } from '../backoff.ts';
-import { Deadlines, type DeadlineId } from '../deadlines.ts';
-import { classifyCloseCode, classifySocketError, endpointOf, type Endpoint, type Failure } from './errors.ts';
+import type { ConnectionEntry } from '../../runtime/schedule/schedule.ts';
+import type { DeadlineId } from '../deadlines.ts';
+import { ABNORMAL, Connection, isFailure, nodeTransport, type Hub, type ReadyState } from './connection.ts';
+import { classifyCloseCode, classifySocketError, type Failure } from './errors.ts';
 
 /** Stop while open: how long the server has to answer our close frame before we terminate. */
 export const CLOSE_BOUND_MS = 2_000;
@@ -43,40 +43,27 @@ export const CLOSE_BOUND_MS = 2_000;
 export const SHUTDOWN_WAIT_MS = 1_000;
 /** While sends are refused above the high watermark, how often to look whether the buffer drained. */
 export const DRAIN_POLL_MS = 50;
-/** Close code for an end without a close frame (RFC 6455 §7.1.5); used for attempts that never opened. */
-const ABNORMAL = 1006;
-
-type State = 'idle' | 'connecting' | 'open' | 'closing' | 'backoff';
 
 /** How a state reads in a message. 'open' appears when ws is already closing under us. */
-const STATE_WORDS: Record<State, string> = {
+const STATE_WORDS: Record<ReadyState, string> = {
   idle: 'not open',
   connecting: 'still connecting',
   open: 'closing',
   closing: 'closing',
-  backoff: 'waiting to reconnect',
+  retrying: 'waiting to reconnect',
 };
 
-/** What the connections share: the clock, the sink, and the set of sockets still closing. */
-interface Shared {
-  ctx: TransportContext;
-  deadlines: Deadlines;
-  dying: Set<WebSocket>;
-  /** Called when a dying socket reported 'close' (close() waits on it). */
+/** Sockets this transport let go of and that have not reported 'close' yet (close() waits for them). */
+interface Dying {
+  sockets: Set<WebSocket>;
+  /** Called when one of them reported 'close'. */
   onDied(): void;
 }
 
-class Connection {
-  private state: State = 'idle';
+class WsConnection extends Connection {
   private sock: WebSocket | undefined;
-  private readonly opts: ConnectionOptions;
-  private readonly at: Endpoint;
-  private readonly backoff: Backoff;
   /** Ever started: a send before the first Start is not_started, later not_open. */
   private started = false;
-  private owesClose = false;
-  /** Failed attempts in a row since the last open or Start. */
-  private failures = 0;
   /** The deadline of the current state: handshake timeout, reconnect wait or close bound. */
   private timer: DeadlineId | undefined;
   /** Heartbeat: the next ping, or the pong that is due. */
@@ -91,21 +78,27 @@ class Connection {
   private throttled = false;
   private refused = 0;
   private drainPoll: DeadlineId | undefined;
-  /** Resolved secret values of the current attempt, scrubbed from every posted text. */
-  private secrets: string[] = [];
-  private warnedTls = false;
 
-  constructor(
-    private readonly shared: Shared,
-    private readonly index: number,
-    private readonly name: string,
-    private readonly url: string,
-    options: ConnectionOptions,
-    seed: number,
-  ) {
-    this.opts = options;
-    this.at = endpointOf(url);
-    this.backoff = new Backoff(options.reconnect, seed);
+  constructor(hub: Hub, index: number, entry: ConnectionEntry, private readonly dying: Dying) {
+    super(hub, index, entry);
+  }
+
+  handle(cmd: Command): void {
+    if (cmd.kind === 'ws.start') this.start();
+    else if (cmd.kind === 'ws.stop') this.stop();
+    else if (cmd.kind === 'ws.send') this.send(cmd.data);
+  }
+
+  protected label(): string {
+    return this.name;
+  }
+
+  protected errorEvent(code: ErrorCode, message: string): InEvent {
+    return { kind: 'ws.error', conn: this.index, code, message };
+  }
+
+  protected closeEvent(by: ClosedBy, reason: string, code: number): InEvent {
+    return { kind: 'ws.close', conn: this.index, code, reason, by };
   }
 
   // ── commands ──────────────────────────────────────────────────────────
@@ -115,13 +108,13 @@ class Connection {
     switch (this.state) {
       case 'idle':
         this.owesClose = true;
-        this.freshSequence();
+        this.backoff.reset();
         this.attempt();
         return;
-      case 'backoff':
+      case 'retrying':
         // An explicit Start begins a fresh attempt sequence, now.
-        this.cancelTimer();
-        this.freshSequence();
+        this.timer = this.cancel(this.timer);
+        this.backoff.reset();
         this.attempt();
         return;
       case 'closing':
@@ -140,7 +133,7 @@ class Connection {
         const sock = this.sock!;
         this.state = 'closing';
         this.stopHeartbeat();
-        this.guardedly(() => sock.close(1000));
+        this.guarded(() => sock.close(1000));
         this.timer = this.after(CLOSE_BOUND_MS, () => {
           this.timer = undefined;
           this.detach();
@@ -152,7 +145,7 @@ class Connection {
         this.detach();
         this.abandon(1000, 'stopped before the connection opened', 'client');
         return;
-      case 'backoff':
+      case 'retrying':
         this.abandon(1000, 'stopped while waiting to reconnect', 'client');
         return;
       case 'closing':
@@ -202,27 +195,15 @@ class Connection {
 
   // ── attempts ──────────────────────────────────────────────────────────
 
-  private freshSequence(): void {
-    this.failures = 0;
-    this.backoff.reset();
-  }
-
   private attempt(): void {
     this.state = 'connecting';
-    const missing = missingSecrets(this.opts, this.shared.ctx.env);
-    if (missing.length > 0) {
-      const names = missing.join(', ');
-      return this.attemptFailed({
-        code: 'config',
-        text: `environment variable${missing.length > 1 ? 's' : ''} ${names} (named by a header or the token) ${missing.length > 1 ? 'are' : 'is'} not set`,
-        permanent: true,
-      });
-    }
+    const o = this.clientOptions();
+    if (isFailure(o)) return this.attemptFailed(o);
     let sock: WebSocket;
     try {
-      sock = new WebSocket(this.url, this.clientOptions());
+      sock = new WebSocket(this.entry.url, o);
     } catch (err) {
-      return this.attemptFailed(err instanceof CaUnreadable ? err.failure : this.constructionFailure(err));
+      return this.attemptFailed(this.constructionFailure(err));
     }
     this.sock = sock;
     this.listen(sock);
@@ -238,36 +219,21 @@ class Connection {
   }
 
   /** Options for one attempt: headers and token resolved now (never stored in the schedule), TLS, limits. */
-  private clientOptions(): ClientOptions {
-    const env = this.shared.ctx.env;
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(this.opts.headers)) headers[k] = resolveSecret(v, env)!;
-    const token = resolveSecret(this.opts.token, env);
-    if (token !== undefined) headers['Authorization'] = `Bearer ${token}`;
-    this.secrets = [...Object.values(headers), ...(token !== undefined ? [token] : [])].filter((s) => s.length >= 3);
-
+  private clientOptions(): ClientOptions | Failure {
+    const creds = this.credentials(false);
+    if (isFailure(creds)) return creds;
+    const tls = this.tls();
+    if (isFailure(tls)) return tls;
+    const headers = { ...creds.headers };
+    if (creds.token !== undefined) headers['Authorization'] = `Bearer ${creds.token}`;
     const o: ClientOptions & { closeTimeout?: number } = {
       headers,
       maxPayload: this.opts.maxMessageBytes,
       // ws's own backstop timer for an unanswered close; ours (tick clock) normally fires first.
       closeTimeout: CLOSE_BOUND_MS + SHUTDOWN_WAIT_MS,
     };
-    const tls = this.opts.tls;
-    if (tls.ca !== undefined) {
-      try {
-        o.ca = readFileSync(tls.ca);
-      } catch (err) {
-        const why = (err as { code?: string }).code ?? 'unreadable';
-        throw new CaUnreadable({ code: 'tls', text: `cannot read the TLS CA file ${tls.ca} (${why})`, permanent: false });
-      }
-    }
-    if (!tls.verify) {
-      o.rejectUnauthorized = false;
-      if (!this.warnedTls) {
-        this.warnedTls = true;
-        this.shared.ctx.log.warn(`${this.name}: TLS certificate verification is OFF for this connection (tls.verify: false)`);
-      }
-    }
+    if (tls.ca !== undefined) o.ca = tls.ca;
+    if (!tls.rejectUnauthorized) o.rejectUnauthorized = false;
     return o;
   }
 
@@ -281,13 +247,13 @@ class Connection {
 
   /** One attempt failed (never opened): report it, then retry by policy or give up. */
   private attemptFailed(f: Failure): void {
-    this.cancelTimer();
+    this.timer = this.cancel(this.timer);
     this.postError(f.code, f.text);
-    this.failures++;
-    const policy = this.opts.reconnect;
-    if (f.permanent || !policy.enabled) return this.abandon(ABNORMAL, f.text, 'fault');
-    if (policy.maxAttempts > 0 && this.failures >= policy.maxAttempts) {
-      const text = `gave up after ${this.failures} failed attempt${this.failures > 1 ? 's' : ''} in a row (last: ${f.text})`;
+    this.backoff.fail();
+    if (f.permanent || !this.opts.reconnect.enabled) return this.abandon(ABNORMAL, f.text, 'fault');
+    if (this.backoff.exhausted()) {
+      const n = this.backoff.failures;
+      const text = `gave up after ${n} failed attempt${n > 1 ? 's' : ''} in a row (last: ${f.text})`;
       this.postError('gave_up', text);
       return this.abandon(ABNORMAL, text, 'fault');
     }
@@ -295,7 +261,7 @@ class Connection {
   }
 
   private waitToReconnect(): void {
-    this.state = 'backoff';
+    this.state = 'retrying';
     this.timer = this.after(this.backoff.next(), () => {
       this.timer = undefined;
       this.attempt();
@@ -304,9 +270,9 @@ class Connection {
 
   /** Ends an attempt sequence: back to idle, and the ws.close still owed for this up-episode, if any. */
   private abandon(code: number, reason: string, by: ClosedBy): void {
-    this.cancelTimer();
+    this.timer = this.cancel(this.timer);
     this.state = 'idle';
-    if (this.owesClose) this.postClose(code, reason, by);
+    this.postClose(by, reason, code);
   }
 
   // ── socket events ─────────────────────────────────────────────────────
@@ -316,23 +282,23 @@ class Connection {
     const mine =
       <A extends unknown[]>(fn: (...args: A) => void) =>
       (...args: A): void => {
-        if (this.sock === sock) this.guardedly(() => fn(...args));
+        if (this.sock === sock) this.guarded(() => fn(...args));
       };
     sock.on('error', mine((err: Error) => this.onError(err)));
     sock.on('open', mine(() => this.onOpen()));
     sock.on('message', mine((data: RawData, isBinary: boolean) => this.onMessage(data, isBinary)));
     sock.on('pong', mine(() => this.onPong()));
     sock.on('close', (code: number, reason: Buffer) => {
-      if (this.shared.dying.delete(sock)) this.shared.onDied();
-      if (this.sock === sock) this.guardedly(() => this.onClose(code, reason.toString()));
+      if (this.dying.sockets.delete(sock)) this.dying.onDied();
+      if (this.sock === sock) this.guarded(() => this.onClose(code, reason.toString()));
     });
   }
 
   private onOpen(): void {
-    this.cancelTimer();
+    this.timer = this.cancel(this.timer);
     this.state = 'open';
     this.owesClose = true;
-    this.freshSequence();
+    this.backoff.reset();
     this.post({ kind: 'ws.open', conn: this.index });
     const held = this.queue;
     this.queue = [];
@@ -342,6 +308,7 @@ class Connection {
   }
 
   private onMessage(data: RawData, isBinary: boolean): void {
+    this.heard();
     // binaryType is ws's default 'nodebuffer', so data is a Buffer; the others are handled for safety.
     const buf = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
     // A Buffer may be a view into a pooled slab: the VM gets a fresh copy of its bytes.
@@ -388,9 +355,10 @@ class Connection {
   }
 
   private onPong(): void {
+    this.heard();
     if (!this.awaitingPong) return;
     this.awaitingPong = false;
-    this.cancel('beat');
+    this.beat = this.cancel(this.beat);
     this.armPing();
   }
 
@@ -400,16 +368,16 @@ class Connection {
   private leftOpen(code: number, reason: string, by: ClosedBy, permanent: boolean): void {
     this.stopHeartbeat();
     this.state = 'idle';
-    this.postClose(code, reason, by);
+    this.postClose(by, reason, code);
     if (permanent || !this.opts.reconnect.enabled) return;
     this.waitToReconnect();
   }
 
   /** A Stop's close finished (answered, or bounded): ws.close by client; a Start that came meanwhile connects again. */
   private closeCompleted(code: number, reason: string): void {
-    this.cancelTimer();
+    this.timer = this.cancel(this.timer);
     this.state = 'idle';
-    this.postClose(code, reason, 'client');
+    this.postClose('client', reason, code);
     if (this.restart) {
       this.restart = false;
       this.start();
@@ -437,7 +405,7 @@ class Connection {
 
   private stopHeartbeat(): void {
     this.awaitingPong = false;
-    this.cancel('beat');
+    this.beat = this.cancel(this.beat);
   }
 
   private throttle(): void {
@@ -465,135 +433,33 @@ class Connection {
     this.stopHeartbeat();
     this.throttled = false;
     this.refused = 0;
-    this.cancel('drainPoll');
+    this.drainPoll = this.cancel(this.drainPoll);
     if (!sock) return;
-    this.shared.dying.add(sock);
+    this.dying.sockets.add(sock);
     try {
       sock.terminate();
     } catch {
       // terminate() only throws on misuse; the socket is abandoned either way.
     }
   }
-
-  /** Arms a tick-clock deadline whose handler is guarded like a socket event's. */
-  private after(ms: number, fn: () => void): DeadlineId {
-    return this.shared.deadlines.after(ms, () => this.guardedly(fn));
-  }
-
-  private cancelTimer(): void {
-    this.cancel('timer');
-  }
-
-  private cancel(which: 'timer' | 'beat' | 'drainPoll'): void {
-    this.shared.deadlines.cancel(this[which]);
-    this[which] = undefined;
-  }
-
-  /** Runs a handler; a throw becomes a ws.error (internal) instead of an exception out of the transport. */
-  guardedly(fn: () => void): void {
-    try {
-      fn();
-    } catch (err) {
-      this.postError('internal', `internal error in the WebSocket transport: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
-
-  private postError(code: ErrorCode, text: string): void {
-    this.post({ kind: 'ws.error', conn: this.index, code, message: this.scrub(`${this.name}: ${text}`) });
-  }
-
-  private postClose(code: number, reason: string, by: ClosedBy): void {
-    this.owesClose = false;
-    this.post({ kind: 'ws.close', conn: this.index, code, reason: this.scrub(reason), by });
-  }
-
-  private post(ev: InEvent): void {
-    const { sink, wake } = this.shared.ctx;
-    sink.post(ev);
-    try {
-      wake?.();
-    } catch {
-      // A host's wake-up hook must not break the transport.
-    }
-  }
-
-  /** Secrets never leave in an event, even if a server echoes one in a close reason. */
-  private scrub(text: string): string {
-    let out = text;
-    for (const s of this.secrets) out = out.split(s).join('***');
-    return out;
-  }
-}
-
-/** Thrown by clientOptions() so that an unreadable CA file is reported as a TLS failure with its path. */
-class CaUnreadable extends Error {
-  constructor(readonly failure: Failure) {
-    super(failure.text);
-  }
 }
 
 /** The Transport for every connection of kind 'ws' in ctx.connections. */
 export function createWebSocketTransport(ctx: TransportContext): Transport {
-  const deadlines = new Deadlines();
-  let closed = false;
   let settle: (() => void) | undefined;
-  const shared: Shared = {
-    ctx,
-    deadlines,
-    dying: new Set(),
+  const dying: Dying = {
+    sockets: new Set(),
     onDied: () => {
-      if (closed && shared.dying.size === 0) settle?.();
+      if (dying.sockets.size === 0) settle?.();
     },
   };
-  const conns = new Map<number, Connection>();
-  ctx.connections.forEach((entry, i) => {
-    if (entry.kind === 'ws') conns.set(i, new Connection(shared, i, entry.name, entry.url, connectionOptions(entry), ctx.seed + i));
-  });
-  let closing: Promise<void> | undefined;
-
-  return {
-    handle(cmd: Command): void {
-      if (closed || !cmd.kind.startsWith('ws.')) return;
-      const c = conns.get(cmd.conn);
-      if (!c) {
-        ctx.log.warn(`WebSocket transport: ${cmd.kind} names connection ${cmd.conn}, which is not a WebSocket connection`);
-        return;
-      }
-      c.guardedly(() => {
-        if (cmd.kind === 'ws.start') c.start();
-        else if (cmd.kind === 'ws.stop') c.stop();
-        else if (cmd.kind === 'ws.send') c.send(cmd.data);
-      });
-    },
-
-    advance(now: number): void {
-      if (closed) return;
-      // Deadline callbacks are connection methods that guard themselves where
-      // they touch the socket; this catch is the last line.
-      try {
-        deadlines.fire(now);
-      } catch (err) {
-        ctx.log.warn(`WebSocket transport: deadline failed: ${err instanceof Error ? err.message : String(err)}`);
-      }
-    },
-
-    nextDeadline(): number | undefined {
-      return closed ? undefined : deadlines.next();
-    },
-
-    inFlight(): number {
-      let n = 0;
-      if (!closed) for (const c of conns.values()) if (c.inFlight) n++;
-      return n;
-    },
-
-    close(): Promise<void> {
-      if (closing) return closing;
-      closed = true;
-      for (const c of conns.values()) c.shutdown();
-      deadlines.clear();
-      closing = new Promise<void>((resolve) => {
-        if (shared.dying.size === 0) return resolve();
+  return nodeTransport(ctx, {
+    family: 'ws',
+    title: 'WebSocket',
+    make: (hub, i, entry) => new WsConnection(hub, i, entry, dying),
+    settle: () =>
+      new Promise<void>((resolve) => {
+        if (dying.sockets.size === 0) return resolve();
         // A bounded wait for sockets to report 'close' (shutdown, not protocol timing).
         const t = setTimeout(() => resolve(), SHUTDOWN_WAIT_MS);
         t.unref();
@@ -601,8 +467,6 @@ export function createWebSocketTransport(ctx: TransportContext): Transport {
           clearTimeout(t);
           resolve();
         };
-      });
-      return closing;
-    },
-  };
+      }),
+  });
 }

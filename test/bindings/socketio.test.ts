@@ -402,6 +402,22 @@ describe('bindings/node/socketio', function () {
     assert.match(c.warnings[0], /verification is off/);
   });
 
+  it('masks literal auth and header values too, when the server echoes them in its refusal', async () => {
+    const s = await server();
+    // The issue's reproduction: middleware that rejects with the password it was given.
+    s.io.use((sock, next) => {
+      const a = sock.handshake.auth as { password: string; pin: number; user: string };
+      next(new Error(`bad password ${a.password} (pin ${a.pin}, user ${a.user}, key ${String(sock.handshake.headers['x-key'])})`));
+    });
+    const c = client(s.url, { auth: { password: 'hunter22', pin: 4321, user: 'bob' }, headers: { 'x-key': 'k3y' }, reconnect: { enabled: false } });
+    c.t.handle(start);
+    await c.until((evs) => count(evs, 'sio.close') === 1);
+    assert.deepEqual(c.sink.trail(), ['sio.error:namespace_refused', 'sio.close']);
+    assert.match(c.sink.of('sio.error')[0].message, /bad password \*\*\* \(pin \*\*\*, user \*\*\*, key \*\*\*\)/);
+    const everything = JSON.stringify(c.sink.events) + c.warnings.join('\n');
+    for (const secret of ['hunter22', '4321', 'bob', 'k3y']) assert.ok(!everything.includes(secret), `${secret} leaked`);
+  });
+
   it('a missing environment secret or an unreadable CA file ends the Start with config / tls', async () => {
     const s = await server();
     const a = client(s.url, { token: { env: 'SIO_NOT_SET' } });

@@ -480,7 +480,7 @@ describe('bindings/node/websocket', () => {
       t.handle({ kind: 'ws.start', conn: C });
       await pumpUntil(t, sink, has('ws.open', 2));
       assert.equal(warnings.length, 1);
-      assert.match(warnings[0], /^Telemetry: TLS certificate verification is OFF/);
+      assert.match(warnings[0], /^Telemetry: TLS certificate verification is off/);
     });
   });
 });
