@@ -1,19 +1,38 @@
-// Whole-graph checks that need every link resolved: pulse cycles with no
-// delay in them (they would never end), including calls through custom
-// events and Functions (recursion).
+// Whole-graph checks that need every link resolved: the custom events'
+// parameters, and pulse cycles with no delay in them (they would never
+// end), including calls through custom events and Functions (recursion).
 
 import type { Diagnostic } from '../project/model.ts';
-import type { Graph, RNode } from './graph.ts';
+import type { Graph, RNode, RScope } from './graph.ts';
+import type { CompileCode } from './codes.ts';
+import type { Report } from './report.ts';
+
+/** Triggers and listeners of one custom event must agree on its parameters. */
+export function checkCustomEventParameters(scopes: RScope[], report: Report): void {
+  const first = new Map<string, { types: string; node: RNode }>();
+  for (const scope of scopes) {
+    for (const n of scope.nodes) {
+      if (n.spec.role !== 'custom-event-trigger' && n.spec.role !== 'custom-event-listener') continue;
+      const key = String(n.attrs.Event);
+      const types = JSON.stringify(n.attrs.Parameters ?? []);
+      const seen = first.get(key);
+      if (!seen) first.set(key, { types, node: n });
+      else if (seen.types !== types) {
+        report('event-parameters', scope.label, n.id, `event "${key}" has parameters ${types} here but ${seen.types} at ${seen.node.label}`);
+      }
+    }
+  }
+}
 
 /** The nodes a node runs without waiting: its output pulses (not delayed ones), listeners it triggers, functions it calls. */
 function successors(n: RNode, graph: Graph): RNode[] {
   const out: RNode[] = [];
   const delayed = n.spec.delayed ?? [];
   for (const [pin, targets] of n.pulseOut) if (!delayed.includes(pin)) out.push(...targets);
-  if (n.decl.type === 'Event Trigger') {
-    for (const s of graph.scopes) for (const x of s.nodes) if (x.decl.type === 'Event Listener' && x.attrs.Event === n.attrs.Event) out.push(x);
+  if (n.spec.role === 'custom-event-trigger') {
+    for (const s of graph.scopes) for (const x of s.nodes) if (x.spec.role === 'custom-event-listener' && x.attrs.Event === n.attrs.Event) out.push(x);
   }
-  if (n.decl.type === 'Function' && n.refs.fn?.input) out.push(n.refs.fn.input);
+  if (n.spec.role === 'function-call' && n.refs.fn?.input) out.push(n.refs.fn.input);
   return out;
 }
 
@@ -70,15 +89,15 @@ export function checkPulseCycles(graph: Graph): Diagnostic[] {
 function describeCycle(comp: RNode[]): Diagnostic {
   const first = comp[0];
   const names = comp.map((n) => n.label);
-  const recursive = comp.find((n) => n.decl.type === 'Function' && n.refs.fn?.input && comp.includes(n.refs.fn.input));
+  const recursive = comp.find((n) => n.spec.role === 'function-call' && n.refs.fn?.input && comp.includes(n.refs.fn.input));
   if (recursive) {
     return {
-      code: 'recursion', scope: recursive.scope.label, node: recursive.id,
+      code: 'recursion' satisfies CompileCode, scope: recursive.scope.label, node: recursive.id,
       message: `Function "${recursive.refs.fn!.name}" ends up calling itself (${names.join(' → ')}); recursion is not supported, use a For Loop or a Start Timeout`,
     };
   }
   return {
-    code: 'pulse-cycle', scope: first.scope.label, node: first.id,
+    code: 'pulse-cycle' satisfies CompileCode, scope: first.scope.label, node: first.id,
     message: `these nodes pulse each other in a loop with no delay, so it would never end: ${names.join(' → ')} → ${first.label}; put a Start Timeout in the loop or use a For Loop`,
   };
 }

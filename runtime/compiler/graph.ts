@@ -40,6 +40,11 @@ export interface RNode {
   /** `scope/id`, as diagnostics and the debug map name it. */
   label: string;
   attrs: Record<string, unknown>;
+  /**
+   * False for a node known by id whose pins could not be derived (bad attributes, an unknown Function):
+   * it is not part of the graph, and links to it are not checked (its problem is already reported).
+   */
+  pinsKnown: boolean;
   inputs: Map<string, PinSpec>;
   outputs: Map<string, PinSpec>;
   /** A data node whose pulse input is linked: it runs as an action. */
@@ -56,6 +61,16 @@ export interface RNode {
   inType: Map<string, TypeName>;
   /** Indexes of what the node's attributes name. */
   refs: { connection?: number; variable?: number; scene?: Map<string, number>; fn?: RFunction };
+}
+
+/** The project's variables: what the schedule lists, their starting values and types, and the lookup by name. */
+export interface VariableTable {
+  entries: VariableEntry[];
+  /** Initial values, as values (the schedule holds constant indexes). */
+  init: Value[];
+  types: TypeName[];
+  /** A variable visible from a scope: the scene's own first, then the Project's. */
+  lookup(scope: RScope, name: string): { index: number; type: TypeName } | undefined;
 }
 
 export interface Graph {

@@ -35,7 +35,7 @@ export const eventNodes: NodeSpec[] = [
   },
   {
     // Runs every live Event Listener of the same Event at once, each to completion, then continues.
-    type: 'Event Trigger', family, scopes: ANYWHERE, kind: 'action', attributes: eventAttrs,
+    type: 'Event Trigger', family, scopes: ANYWHERE, kind: 'action', attributes: eventAttrs, role: 'custom-event-trigger',
     pins: (a) => ({ inputs: [pulseIn, ...params(a)], outputs: [pulseOut] }),
     compile: (g) => {
       const n = (g.attr<TypeName[]>('Parameters') ?? []).length;
@@ -44,12 +44,12 @@ export const eventNodes: NodeSpec[] = [
     },
   },
   {
-    type: 'Event Listener', family, scopes: LISTENERS, kind: 'event', attributes: eventAttrs,
+    type: 'Event Listener', family, scopes: LISTENERS, kind: 'event', attributes: eventAttrs, role: 'custom-event-listener',
     pins: (a) => ({ inputs: [], outputs: [pulseOut, ...params(a)] }),
   },
   {
     // The entry of a Function scope: one output per parameter.
-    type: 'Function Input', family, scopes: ['Function'], kind: 'event', attributes: [],
+    type: 'Function Input', family, scopes: ['Function'], kind: 'event', attributes: [], role: 'function-entry',
     pins: (_a, cx) => ({ inputs: [], outputs: [pulseOut, ...(cx.ownFunction()?.parameters ?? []).map((p) => ({ name: p.name, type: p.type }))] }),
   },
   {
@@ -63,7 +63,7 @@ export const eventNodes: NodeSpec[] = [
   },
   {
     // Calls a Function: its chain runs to completion, then ► continues with the results.
-    type: 'Function', family, scopes: ANYWHERE, kind: 'action', attributes: [{ name: 'Function', kind: 'function' }],
+    type: 'Function', family, scopes: ANYWHERE, kind: 'action', attributes: [{ name: 'Function', kind: 'function' }], role: 'function-call',
     pins: (a, cx) => {
       const sig = cx.functionSignature(String(a.Function));
       return {

@@ -134,7 +134,20 @@ export interface NodeSpec {
   compile?(g: NodeGen): void;
   /** Output pulses whose chain runs later (Start Timeout's ►): links from them do not form zero-delay cycles. */
   delayed?: readonly string[];
+  /** How the node reaches other graphs (see NodeRole); the compiler goes by this, never by a node's name. */
+  role?: NodeRole;
 }
+
+/**
+ * The nodes that join graphs at compile time. The resolver, the whole-graph
+ * checks (cycles through calls, custom event parameters) and the code
+ * generator (which listeners a node calls) find them by role.
+ *   custom-event-trigger / -listener: Event Trigger calls every Event Listener of its Event.
+ *   function-call: calls the Function scope its `function` attribute names.
+ *   function-entry: where a Function scope's chain starts (exactly one per Function).
+ *   variable-change-listener: called by every Variable Setter that changes its Variable.
+ */
+export type NodeRole = 'custom-event-trigger' | 'custom-event-listener' | 'function-call' | 'function-entry' | 'variable-change-listener';
 
 /** Lists the pins `Input 0`..`Input n-1`. */
 export const numbered = (prefix: string, n: number, type: PinType, dflt?: Value): PinSpec[] =>

@@ -41,7 +41,7 @@ export const variableNodes: NodeSpec[] = [
     },
   },
   {
-    type: 'On Variable Change', family, scopes: LISTENERS, kind: 'event', attributes: [variable],
+    type: 'On Variable Change', family, scopes: LISTENERS, kind: 'event', attributes: [variable], role: 'variable-change-listener',
     pins: (a, cx) => ({ inputs: [], outputs: [{ name: PULSE, type: 'Pulse' }, { name: 'Value', type: typeOf(cx, a) }] }),
   },
 ];

@@ -1,0 +1,24 @@
+// Pin names and types in diagnostics: the pulse pins' aliases, a type as a
+// designer reads it, and the pins a mistyped name probably meant.
+
+import { PULSE, type PinSpec } from './catalogue/types.ts';
+import { closest as suggest } from '../suggest.ts';
+
+/** Names an editor export may use for the unnamed pulse pins. */
+const PULSE_ALIASES = new Set([PULSE, 'Pulse', 'Pulse Input', 'Pulse Output', '>']);
+
+/** A pin name as written in a link, with the pulse pins' aliases made `►`. */
+export const pinName = (p: string): string => (PULSE_ALIASES.has(p) ? PULSE : p);
+
+export function describeType(t: PinSpec['type']): string {
+  return t === 'Number' ? 'a number' : t === 'Any' ? 'any value' : `a ${t}`;
+}
+
+/** ` (did you mean "x"?)`, else ` (it has: a, b)`: the data pins a mistyped pin name may have meant. */
+export function hintPins(name: string, pins: Map<string, PinSpec>): string {
+  // Never suggest the pulse pin for a one-letter slip ("x" → "►"): a data pin was meant.
+  const hint = suggest(name, [...pins.keys()].filter((p) => p !== PULSE));
+  if (hint) return ` (did you mean "${hint}"?)`;
+  const names = [...pins.keys()].filter((p) => p !== PULSE);
+  return names.length ? ` (it has: ${names.join(', ')})` : '';
+}
