@@ -9,6 +9,20 @@ import { Agent as HttpAgent, type ClientRequestArgs } from 'node:http';
 import { Agent as HttpsAgent, type RequestOptions } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { classifySocketError, type Endpoint, type Failure } from './errors.ts';
+import { ENGINE_PROTOCOL_ERROR } from './engine-transports.ts';
+
+/** Socket.IO framing around a Message: packet type, namespace, event name, ack id. */
+const FRAME_OVERHEAD = 64 * 1024;
+
+/**
+ * The largest WebSocket frame a Socket.IO connection accepts: large enough
+ * that no event within maxMessageBytes is ever refused (JSON escaping makes
+ * a string at most 6× longer: \u0000), small enough that a 50 MB event is
+ * refused by ws from its frame header, before a byte of it is buffered.
+ */
+export function frameCap(maxMessageBytes: number): number {
+  return 6 * maxMessageBytes + FRAME_OVERHEAD;
+}
 
 /** '' means '/', and a name without the leading slash gets one ('vehicle' → '/vehicle'). */
 export function namespaceOf(ns: string): string {
@@ -54,6 +68,10 @@ export function classifyConnectError(err: unknown, at: Endpoint, maxMessageBytes
     return { code: 'handshake_timeout', text: `${at.peer} did not complete the Socket.IO handshake in time`, permanent: false };
   }
   if (e.name === 'SyntaxError') return { code: 'config', text: `bad address (${message})`, permanent: true };
+  if (e.type === 'TransportError' && message === ENGINE_PROTOCOL_ERROR) {
+    const why = e.description instanceof Error ? e.description.message : String(e.description);
+    return { code: 'protocol', text: `${at.peer} broke the Engine.IO protocol: ${why}`, permanent: false };
+  }
   if (e.type === 'TransportError') {
     const desc = e.description as { error?: unknown } | undefined;
     const inner = desc instanceof Error ? desc : desc && typeof desc === 'object' && desc.error !== undefined ? desc.error : undefined;

@@ -35,7 +35,9 @@ import type { ClosedBy, Command, InEvent } from '../../runtime/vm/io.ts';
 import type { ErrorCode } from '../../runtime/errors.ts';
 import type { ConnectionEntry } from '../../runtime/schedule/schedule.ts';
 import { Connection, isFailure, nodeTransport, type Hub } from './connection.ts';
-import { classifyConnectError, messageText, namespaceOf, trackingAgent, type LiveSockets } from './socketio-wire.ts';
+import type { Failure } from './errors.ts';
+import { GUARDED_TRANSPORTS, type EngineHooks } from './engine-transports.ts';
+import { classifyConnectError, frameCap, messageText, namespaceOf, trackingAgent, type LiveSockets } from './socketio-wire.ts';
 
 /** How long close() waits for close handshakes before destroying the sockets that are left. */
 const CLOSE_GRACE_MS = 500;
@@ -87,6 +89,8 @@ class SioConnection extends Connection {
   private managerOff: Array<() => void> = [];
   /** The auth payload of this session (resolved secrets), sent in every namespace's CONNECT. */
   private auth: Record<string, unknown> = {};
+  /** What the guarded Engine.IO transports tell this connection (see engine-transports.ts). */
+  private readonly hooks: EngineHooks = { heard: () => this.heard() };
 
   constructor(
     hub: Hub,
@@ -147,7 +151,8 @@ class SioConnection extends Connection {
     try {
       manager = new Manager(this.entry.url, {
         autoConnect: false,
-        transports: o.transports,
+        // The library's own transports, guarded so that no packet can throw out of them (engine-transports.ts).
+        transports: o.transports.map((n) => GUARDED_TRANSPORTS[n]) as unknown as string[],
         // Typed string | boolean for browsers; on Node, engine.io-client hands it to ws and http as an Agent.
         agent: trackingAgent(/^(https|wss):/i.test(this.entry.url), this.live) as unknown as boolean,
         reconnection: rc.enabled,
@@ -159,13 +164,20 @@ class SioConnection extends Connection {
         extraHeaders: creds.headers,
         ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
         rejectUnauthorized: tls.rejectUnauthorized,
+        // Not in the Manager's types, but handed on to every transport: ws refuses a frame over
+        // maxPayload from its header, before buffering it (the websocket transport only); the hooks
+        // reach the guarded transports.
+        ...({ maxPayload: frameCap(o.maxMessageBytes), pulsewireHooks: this.hooks } as object),
       });
     } catch (e) {
       return this.abandon('config', `bad address ${this.at.peer} (${(e as Error).message})`);
     }
     this.manager = manager;
     this.state = 'connecting';
-    this.managerOff.push(this.listen(manager as unknown as Emitter, 'reconnect_failed', () => this.onGaveUp()));
+    this.managerOff.push(
+      this.listen(manager as unknown as Emitter, 'reconnect_failed', () => this.onGaveUp()),
+      this.listen(manager as unknown as Emitter, 'error', (err: Error) => this.onLinkError(err)),
+    );
     this.space('/');
   }
 
@@ -223,9 +235,31 @@ class SioConnection extends Connection {
       return this.endSpace(ns, sp);
     }
     if (ns !== '/') return; // the link failed: every namespace sees it, '/' reports it once
-    const f = classifyConnectError(err, this.at, this.opts.maxMessageBytes);
+    const f = this.classify(err);
     this.postError(f.code, f.text, '/');
     if (f.permanent || !this.opts.reconnect.enabled) this.end('fault', f.code);
+  }
+
+  /**
+   * A link error. While '/' is connecting the namespace's connect_error
+   * reports it (onConnectError); on an open link the library only drops it
+   * ('transport error'), so the two that need saying are said here: a peer
+   * that broke the protocol (then the library reconnects), and a frame over
+   * the cap (permanent, like the WebSocket side's 1009: the session ends).
+   */
+  private onLinkError(err: Error): void {
+    if (this.state !== 'open') return;
+    const f = this.classify(err);
+    if (f.code !== 'protocol' && f.code !== 'message_too_big') return;
+    this.postError(f.code, f.text, '/');
+    if (f.permanent) this.end('fault', f.code);
+  }
+
+  private classify(err: unknown): Failure {
+    const f = classifyConnectError(err, this.at, this.opts.maxMessageBytes);
+    if (f.code !== 'message_too_big') return f;
+    const cap = frameCap(this.opts.maxMessageBytes);
+    return { ...f, text: `an inbound frame is larger than ${cap} bytes, the transport's cap for maxMessageBytes (${this.opts.maxMessageBytes})` };
   }
 
   private onDisconnect(ns: string, sp: Space, reason: string): void {
@@ -251,7 +285,14 @@ class SioConnection extends Connection {
     if (!sp.events.has(event)) return; // not subscribed: nothing posted, nothing acknowledged
     const args = [...received];
     const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as () => void) : undefined;
-    const message = messageText(args);
+    let message: string;
+    try {
+      message = messageText(args);
+    } catch (e) {
+      // JSON.stringify recurses: a value nested some thousands deep cannot become a Message.
+      const why = e instanceof RangeError ? 'is nested too deep' : `cannot be converted (${(e as Error)?.message ?? e})`;
+      return this.postError('conversion', `event "${event}" ${why} to become a Message; dropped`, ns);
+    }
     const bytes = Buffer.byteLength(message);
     if (bytes > this.opts.maxMessageBytes) {
       return this.postError('message_too_big', `event "${event}" carried ${bytes} bytes, more than maxMessageBytes (${this.opts.maxMessageBytes}); dropped`, ns);
