@@ -25,16 +25,26 @@ function distance(a: string, b: string): number {
 }
 
 /**
+ * Longest word a suggestion is looked for. Names people type are short; the
+ * edit distance costs the product of the two lengths, so a hostile file's
+ * megabyte-long node type must not be compared with anything.
+ */
+export const MAX_SUGGEST_LENGTH = 64;
+
+/**
  * The candidate closest to `word`, when it is close enough to be a likely
  * typo (about one edit per three characters); the first of equals wins, so
- * the answer is stable.
+ * the answer is stable. No suggestion for a word (or from a candidate)
+ * longer than MAX_SUGGEST_LENGTH.
  */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
+  if (word.length > MAX_SUGGEST_LENGTH) return undefined;
   let best: string | undefined;
   let bestD = Infinity;
   const budget = Math.max(1, Math.floor(word.length / 3));
   for (const c of candidates) {
-    if (c === word) continue;
+    // The distance is at least the difference in length: skip what cannot be within budget.
+    if (c === word || c.length > MAX_SUGGEST_LENGTH || Math.abs(c.length - word.length) > budget) continue;
     const d = distance(word, c);
     if (d <= budget && d < bestD) {
       best = c;
@@ -42,6 +52,15 @@ export function closest(word: string, candidates: Iterable<string>): string | un
     }
   }
   return best;
+}
+
+/**
+ * A name from the file as a message shows it: at most `max` characters, the
+ * rest cut off with an ellipsis (a hostile file's megabyte-long name must
+ * not be echoed whole into every diagnostic that names it).
+ */
+export function shorten(s: string, max = 60): string {
+  return s.length > max ? s.slice(0, max) + '…' : s;
 }
 
 /** ` (did you mean "x"?)`, or an empty string. */

@@ -5,7 +5,7 @@ import type { RNode } from './graph.ts';
 import type { AttrSpec } from './catalogue/types.ts';
 import type { CompileCode } from './codes.ts';
 import { TYPES, isTypeName } from '../values.ts';
-import { closest as suggest } from '../suggest.ts';
+import { closest as suggest, shorten } from '../suggest.ts';
 
 export type NodeReport = (code: CompileCode, message: string) => void;
 
@@ -17,7 +17,7 @@ export function resolveAttributes(node: RNode, at: NodeReport): boolean {
   for (const name of Object.keys(given)) {
     if (!specs.some((s) => s.name === name)) {
       const hint = suggest(name, specs.map((s) => s.name));
-      at('unknown-attribute', `${node.decl.type} has no attribute "${name}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
+      at('unknown-attribute', `${node.decl.type} has no attribute "${shorten(name)}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
     }
   }
   for (const s of specs) {

@@ -5,7 +5,8 @@
 import type { Diagnostic } from '../project/model.ts';
 import type { Graph, RNode, RScope } from './graph.ts';
 import type { CompileCode } from './codes.ts';
-import type { Report } from './report.ts';
+import { chain, type Report } from './report.ts';
+import { shorten } from '../suggest.ts';
 
 /** Triggers and listeners of one custom event must agree on its parameters. */
 export function checkCustomEventParameters(scopes: RScope[], report: Report): void {
@@ -18,7 +19,7 @@ export function checkCustomEventParameters(scopes: RScope[], report: Report): vo
       const seen = first.get(key);
       if (!seen) first.set(key, { types, node: n });
       else if (seen.types !== types) {
-        report('event-parameters', scope.label, n.id, `event "${key}" has parameters ${types} here but ${seen.types} at ${seen.node.label}`);
+        report('event-parameters', scope.label, n.id, `event "${shorten(key)}" has parameters ${types} here but ${seen.types} at ${shorten(seen.node.label)}`);
       }
     }
   }
@@ -93,11 +94,11 @@ function describeCycle(comp: RNode[]): Diagnostic {
   if (recursive) {
     return {
       code: 'recursion' satisfies CompileCode, scope: recursive.scope.label, node: recursive.id,
-      message: `Function "${recursive.refs.fn!.name}" ends up calling itself (${names.join(' → ')}); recursion is not supported, use a For Loop or a Start Timeout`,
+      message: `Function "${shorten(recursive.refs.fn!.name)}" ends up calling itself (${chain(names)}); recursion is not supported, use a For Loop or a Start Timeout`,
     };
   }
   return {
     code: 'pulse-cycle' satisfies CompileCode, scope: first.scope.label, node: first.id,
-    message: `these nodes pulse each other in a loop with no delay, so it would never end: ${names.join(' → ')} → ${first.label}; put a Start Timeout in the loop or use a For Loop`,
+    message: `these nodes pulse each other in a loop with no delay, so it would never end: ${chain(names)} → ${shorten(first.label)}; put a Start Timeout in the loop or use a For Loop`,
   };
 }

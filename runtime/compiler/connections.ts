@@ -7,6 +7,7 @@ import type { ConnectionSettings, ProjectSettings } from '../project/model.ts';
 import type { ConnectionEntry, ConnKind } from '../schedule/schedule.ts';
 import type { CompileCode } from './codes.ts';
 import type { Report } from './report.ts';
+import { shorten } from '../suggest.ts';
 
 /** The communication plugins: the connection kind their nodes use and the settings list that holds them. */
 export const PLUGINS = {
@@ -26,19 +27,20 @@ export const enabledPlugins = (settings: ProjectSettings): EnabledPlugins => ({
 const SCHEMES = { ws: ['ws:', 'wss:'], sio: ['http:', 'https:', 'ws:', 'wss:'] } as const;
 
 export function composeUrl(c: ConnectionSettings, kind: ConnKind): { url: string } | { error: string; code: CompileCode } {
+  const shown = shorten(c.URL);
   let u: URL;
   try {
     u = new URL(c.URL);
   } catch {
-    return { code: 'bad-url', error: `URL "${c.URL}" is not a valid address (e.g. ${kind === 'ws' ? 'ws://192.168.0.10' : 'http://192.168.0.10'})` };
+    return { code: 'bad-url', error: `URL "${shown}" is not a valid address (e.g. ${kind === 'ws' ? 'ws://192.168.0.10' : 'http://192.168.0.10'})` };
   }
   const allowed: readonly string[] = SCHEMES[kind];
   if (!allowed.includes(u.protocol)) {
-    return { code: 'bad-url', error: `URL "${c.URL}" must start with ${allowed.map((s) => s + '//').join(' or ')}` };
+    return { code: 'bad-url', error: `URL "${shown}" must start with ${allowed.map((s) => s + '//').join(' or ')}` };
   }
   if (c.Port !== undefined) {
     if (u.port !== '' && Number(u.port) !== c.Port) {
-      return { code: 'port-mismatch', error: `URL "${c.URL}" says port ${u.port} but Port is ${c.Port}; keep one of them` };
+      return { code: 'port-mismatch', error: `URL "${shown}" says port ${u.port} but Port is ${c.Port}; keep one of them` };
     }
     u.port = String(c.Port);
   }
@@ -57,7 +59,7 @@ export function resolveConnections(settings: ProjectSettings, plugins: EnabledPl
     for (const c of settings[key] ?? []) {
       const composed = composeUrl(c, kind);
       if ('error' in composed) {
-        report(composed.code, 'settings', undefined, `connection "${c.Name}": ${composed.error}`);
+        report(composed.code, 'settings', undefined, `connection "${shorten(c.Name)}": ${composed.error}`);
         continue;
       }
       const { Name, URL: _u, Port: _p, ...options } = c;

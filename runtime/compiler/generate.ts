@@ -159,7 +159,8 @@ class Generator {
     const g = this.nodeGen(node, new Set());
     if (node.spec.kind === 'event') g.goto(PULSE);
     else {
-      node.spec.compile!(g);
+      // A value node has no code even when pulsed: its output is a constant register.
+      node.spec.compile?.(g);
       if (node.spec.kind === 'data') g.goto(PULSE);
     }
   }

@@ -6,6 +6,7 @@
 import type { RScope } from './graph.ts';
 import type { LinkDecl } from '../project/model.ts';
 import { pinName, hintPins } from './pins.ts';
+import { shorten } from '../suggest.ts';
 import type { Report } from './report.ts';
 
 export function resolveLinks(scope: RScope, fed: Set<string>, report: Report): void {
@@ -13,19 +14,21 @@ export function resolveLinks(scope: RScope, fed: Set<string>, report: Report): v
 }
 
 function resolveLink(scope: RScope, link: LinkDecl, fed: Set<string>, report: Report): void {
-  const [fromId, fromPinRaw] = link.from;
-  const [toId, toPinRaw] = link.to;
+  const [fromId, fromPinGiven] = link.from;
+  const [toId, toPinGiven] = link.to;
+  const fromPinRaw = shorten(fromPinGiven);
+  const toPinRaw = shorten(toPinGiven);
   const from = scope.byId.get(fromId);
   const to = scope.byId.get(toId);
   // An end whose node is unknown or unresolved was already reported; its pins are unknown, so a link
   // into it must not add a misleading "has no input", nor a link out of it a "needs a link or a value"
   // at the other end.
   if (!from || !to || !from.pinsKnown || !to.pinsKnown) {
-    if (to) fed.add(`${to.label}\u0000${pinName(toPinRaw)}`);
+    if (to) fed.add(`${to.label}\u0000${pinName(toPinGiven)}`);
     return;
   }
-  const fromPin = pinName(fromPinRaw);
-  const toPin = pinName(toPinRaw);
+  const fromPin = pinName(fromPinGiven);
+  const toPin = pinName(toPinGiven);
   const out = from.outputs.get(fromPin);
   const inp = to.inputs.get(toPin);
   if (!out) {
@@ -37,7 +40,7 @@ function resolveLink(scope: RScope, link: LinkDecl, fed: Set<string>, report: Re
     return;
   }
   if ((out.type === 'Pulse') !== (inp.type === 'Pulse')) {
-    report('link-kind', scope.label, to.id, `a ${out.type === 'Pulse' ? 'pulse' : 'data'} output ("${fromPinRaw}" of ${from.id}) cannot feed the ${inp.type === 'Pulse' ? 'pulse' : 'data'} input "${toPinRaw}"`);
+    report('link-kind', scope.label, to.id, `a ${out.type === 'Pulse' ? 'pulse' : 'data'} output ("${fromPinRaw}" of ${shorten(from.id)}) cannot feed the ${inp.type === 'Pulse' ? 'pulse' : 'data'} input "${toPinRaw}"`);
     return;
   }
   if (out.type === 'Pulse') {

@@ -10,10 +10,10 @@ import { PULSE, type NodeSpec, type PinContext, type PinSpec } from './catalogue
 import type { RFunction, RNode, RScope, VariableTable } from './graph.ts';
 import type { ConnectionEntry } from '../schedule/schedule.ts';
 import { literalFits, literalValue, type TypeName } from '../values.ts';
-import { closest as suggest } from '../suggest.ts';
+import { closest as suggest, shorten } from '../suggest.ts';
 import { PLUGINS, type EnabledPlugins } from './connections.ts';
 import { resolveAttributes, type NodeReport } from './attributes.ts';
-import { describeType, hintPins } from './pins.ts';
+import { describeType, hintPins, shownValue } from './pins.ts';
 import type { Report } from './report.ts';
 
 /** What a node's attributes may name: connections, scenes, functions, variables; and which plugins are on. */
@@ -36,11 +36,11 @@ export function resolveNodes(scope: RScope, index: ProjectIndex, fed: Set<string
     if (!node.pinsKnown) continue;
     scope.nodes.push(node);
     if (node.spec.role === 'function-entry' && scope.fn) {
-      if (scope.fn.input) at('function-input', `a Function has exactly one Function Input; "${scope.fn.input.id}" is the first`);
+      if (scope.fn.input) at('function-input', `a Function has exactly one Function Input; "${shorten(scope.fn.input.id)}" is the first`);
       else scope.fn.input = node;
     }
   }
-  if (scope.fn && !scope.fn.input) report('function-input', scope.label, undefined, `Function "${scope.fn.name}" has no Function Input node`);
+  if (scope.fn && !scope.fn.input) report('function-input', scope.label, undefined, `Function "${shorten(scope.fn.name)}" has no Function Input node`);
 }
 
 /** One node; undefined when not even its type is known (or its pins could not be derived). */
@@ -48,7 +48,7 @@ function resolveNode(decl: NodeDecl, scope: RScope, index: ProjectIndex, cx: Pin
   const spec = CATALOGUE.get(decl.type);
   if (!spec) {
     const hint = suggest(decl.type, CATALOGUE.keys());
-    at('unknown-node-type', `unknown node type "${decl.type}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
+    at('unknown-node-type', `unknown node type "${shorten(decl.type)}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
     return undefined;
   }
   checkPlacement(spec, scope, index.plugins, at);
@@ -81,6 +81,7 @@ function resolveReferences(node: RNode, index: ProjectIndex, at: NodeReport): vo
   const { spec, scope } = node;
   for (const a of spec.attributes) {
     const v = node.attrs[a.name];
+    const shown = shorten(String(v));
     if (a.kind === 'connection') {
       // A node of a disabled plugin is reported as such; its plugin's connections are not loaded, so
       // looking its Configuration up would add a misleading "names no connection".
@@ -94,20 +95,20 @@ function resolveReferences(node: RNode, index: ProjectIndex, at: NodeReport): vo
       const names = index.connections.filter((c) => c.kind === want).map((c) => c.name);
       const other = index.connections.find((c) => c.name === v);
       at('unknown-connection', other
-        ? `Configuration "${v}" is a ${other.kind === 'ws' ? 'WebSocket' : 'Socket.IO'} connection; ${spec.type} needs a ${spec.plugin} one`
-        : `Configuration "${v}" names no ${spec.plugin} connection in the project settings${names.length ? ` (there are: ${names.join(', ')})` : ''}`);
+        ? `Configuration "${shown}" is a ${other.kind === 'ws' ? 'WebSocket' : 'Socket.IO'} connection; ${spec.type} needs a ${spec.plugin} one`
+        : `Configuration "${shown}" names no ${spec.plugin} connection in the project settings${list(names)}`);
     } else if (a.kind === 'variable') {
       const found = index.variables.lookup(scope, String(v));
-      if (found === undefined) at('unknown-variable', `Variable "${v}" is not a variable of this scene or of the project`);
+      if (found === undefined) at('unknown-variable', `Variable "${shown}" is not a variable of this scene or of the project`);
       else node.refs.variable = found.index;
     } else if (a.kind === 'scene') {
       if (v === '' && a.default === '') continue;
       const i = index.scenes.indexOf(String(v));
-      if (i < 0) at('unknown-scene', `${a.name} "${v}" names no scene${index.scenes.length ? ` (there are: ${index.scenes.join(', ')})` : ''}`);
+      if (i < 0) at('unknown-scene', `${a.name} "${shown}" names no scene${list(index.scenes)}`);
       else (node.refs.scene ??= new Map()).set(a.name, i);
     } else if (a.kind === 'function') {
       const fn = index.functions.get(String(v));
-      if (!fn) at('unknown-function', `Function "${v}" names no Function scope`);
+      if (!fn) at('unknown-function', `Function "${shown}" names no Function scope`);
       else node.refs.fn = fn;
     }
   }
@@ -136,12 +137,12 @@ function resolveLiterals(node: RNode, fed: Set<string>, at: NodeReport): void {
   for (const [pin, value] of Object.entries(node.decl.inputs ?? {})) {
     const p = node.inputs.get(pin);
     if (!p || p.type === 'Pulse') {
-      at('unknown-pin', `${node.decl.type} has no data input "${pin}"${hintPins(pin, node.inputs)}`);
+      at('unknown-pin', `${node.decl.type} has no data input "${shorten(pin)}"${hintPins(pin, node.inputs)}`);
       continue;
     }
     const t: TypeName = p.type === 'Number' ? (Number.isInteger(value) ? 'Int' : 'Float') : p.type;
     if (!literalFits(value, t)) {
-      at('bad-literal', `input "${pin}" expects ${describeType(p.type)}, got ${JSON.stringify(value)}`);
+      at('bad-literal', `input "${pin}" expects ${describeType(p.type)}, got ${shownValue(value)}`);
       fed.add(`${node.label}\u0000${pin}`);
     } else node.literals.set(pin, literalValue(value, t));
   }
@@ -155,3 +156,6 @@ function pinContext(scope: RScope, index: ProjectIndex): PinContext {
     ownFunction: () => scope.fn,
   };
 }
+
+/** ` (there are: a, b)`: the names a reference could have used, each shortened; nothing when there are none. */
+const list = (names: readonly string[]): string => (names.length ? ` (there are: ${names.map((n) => shorten(n)).join(', ')})` : '');

@@ -2,7 +2,7 @@
 // designer reads it, and the pins a mistyped name probably meant.
 
 import { PULSE, type PinSpec } from './catalogue/types.ts';
-import { closest as suggest } from '../suggest.ts';
+import { closest as suggest, shorten } from '../suggest.ts';
 
 /** Names an editor export may use for the unnamed pulse pins. */
 const PULSE_ALIASES = new Set([PULSE, 'Pulse', 'Pulse Input', 'Pulse Output', '>']);
@@ -21,4 +21,11 @@ export function hintPins(name: string, pins: Map<string, PinSpec>): string {
   if (hint) return ` (did you mean "${hint}"?)`;
   const names = [...pins.keys()].filter((p) => p !== PULSE);
   return names.length ? ` (it has: ${names.join(', ')})` : '';
+}
+
+/** A literal as a message shows it: a scalar as JSON (shortened), a list or object only by its kind (it may be huge). */
+export function shownValue(v: unknown): string {
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object' && v !== null) return 'an object';
+  return shorten(JSON.stringify(v) ?? String(v));
 }

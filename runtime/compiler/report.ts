@@ -4,6 +4,7 @@
 
 import type { Diagnostic } from '../project/model.ts';
 import type { CompileCode } from './codes.ts';
+import { shorten } from '../suggest.ts';
 
 export type Report = (code: CompileCode, scope: string, node: string | undefined, message: string) => void;
 
@@ -12,4 +13,10 @@ export function reporter(out: Diagnostic[]): Report {
   return (code, scope, node, message) => {
     out.push(node === undefined ? { code, scope, message } : { code, scope, node, message });
   };
+}
+
+/** `a → b → c`: the nodes of a cycle; a long one by its first ten and how many more. */
+export function chain(names: readonly string[]): string {
+  const shown = names.length <= 12 ? names : [...names.slice(0, 10), `… ${names.length - 10} more`];
+  return shown.map((n) => shorten(n)).join(' → ');
 }

@@ -6,7 +6,8 @@ import type { RNode, RScope } from './graph.ts';
 import { isPure } from './graph.ts';
 import { linkRule, linkHint, type TypeName } from '../values.ts';
 import { describeType } from './pins.ts';
-import type { Report } from './report.ts';
+import { shorten } from '../suggest.ts';
+import { chain, type Report } from './report.ts';
 
 /** Resolves the type of every data pin; Number outputs follow their Number inputs. Reports data cycles. */
 export function resolveTypes(scopes: RScope[], report: Report): void {
@@ -16,7 +17,7 @@ export function resolveTypes(scopes: RScope[], report: Report): void {
     if (s === 'done') return;
     if (s === 'busy') {
       const cycle = path.slice(path.indexOf(n)).map((x) => x.id);
-      report('data-cycle', n.scope.label, n.id, `data links form a loop: ${[...cycle, n.id].join(' → ')}; a value cannot depend on itself`);
+      report('data-cycle', n.scope.label, n.id, `data links form a loop: ${chain([...cycle, n.id])}; a value cannot depend on itself`);
       return;
     }
     state.set(n, 'busy');
@@ -66,7 +67,7 @@ export function checkDataInputs(scopes: RScope[], fed: Set<string>, report: Repo
           const to = node.inType.get(pin);
           if (from && to && linkRule(from, to) === 'no') {
             report('link-type', scope.label, node.id,
-              `input "${pin}" (${describeType(spec.type)}) cannot take the ${from} output "${src.pin}" of ${src.node.id}: ${linkHint(from, to)}`);
+              `input "${pin}" (${describeType(spec.type)}) cannot take the ${from} output "${src.pin}" of ${shorten(src.node.id)}: ${linkHint(from, to)}`);
           }
         } else if (!node.literals.has(pin) && spec.default === undefined && !fed.has(`${node.label}\u0000${pin}`)) {
           report('missing-input', scope.label, node.id, `input "${pin}" of ${node.decl.type} needs a link or a value`);

@@ -8,7 +8,7 @@
 import type { Diagnostic } from './model.ts';
 import { isTypeName, literalFits, type TypeName } from '../values.ts';
 import { isObj, list, nameOf, pointer, scopeLabelAt, scopeSubject, linkSubject, linkNode, nodeIds } from './locate.ts';
-import { didYouMean } from '../suggest.ts';
+import { didYouMean, shorten } from '../suggest.ts';
 import type { LoadCode } from './codes.ts';
 
 type Path = Array<string | number>;
@@ -86,10 +86,10 @@ export function structuralDiagnostics(data: unknown): Diagnostic[] {
     if (s.kind === 'Function') functions.push({ name, path: ['scopes', i] });
   });
   for (const d of duplicates(scenes)) {
-    report('duplicate-scene-name', `Scene:${d.name}`, d.path, `${d.count} scenes are named "${d.name}"; scene names must be unique (Load Scene and startScene pick scenes by name)`);
+    report('duplicate-scene-name', `Scene:${d.name}`, d.path, `${d.count} scenes are named "${shorten(d.name)}"; scene names must be unique (Load Scene and startScene pick scenes by name)`);
   }
   for (const d of duplicates(functions)) {
-    report('duplicate-function-name', `Function:${d.name}`, d.path, `${d.count} functions are named "${d.name}"; function names must be unique (Function nodes call them by name)`);
+    report('duplicate-function-name', `Function:${d.name}`, d.path, `${d.count} functions are named "${shorten(d.name)}"; function names must be unique (Function nodes call them by name)`);
   }
 
   // Connections: one namespace for both kinds, since a node's Configuration holds only a Name.
@@ -98,14 +98,14 @@ export function structuralDiagnostics(data: unknown): Diagnostic[] {
     ...namedItems(settings.socketIOConnections, 'Name', ['settings', 'socketIOConnections']),
   ];
   for (const d of duplicates(conns)) {
-    report('duplicate-connection-name', 'settings', d.path, `${d.count} connections are named "${d.name}"; connection Names must be unique across WebSocket and Socket.IO connections, because nodes pick a connection by its Name`);
+    report('duplicate-connection-name', 'settings', d.path, `${d.count} connections are named "${shorten(d.name)}"; connection Names must be unique across WebSocket and Socket.IO connections, because nodes pick a connection by its Name`);
   }
   for (const kind of ['webSocketConnections', 'socketIOConnections'] as const) {
     list(settings[kind]).forEach((conn, i) => {
       // Only when both are given: a lone highWaterBytes below the default low mark is clamped by the binding.
       const sb = isObj(conn) && isObj(conn.sendBuffer) ? conn.sendBuffer : {};
       if (typeof sb.highWaterBytes !== 'number' || typeof sb.lowWaterBytes !== 'number' || sb.lowWaterBytes <= sb.highWaterBytes) return;
-      const who = isObj(conn) && nameOf(conn.Name) !== undefined ? `connection "${conn.Name}"` : `${kind}[${i}]`;
+      const who = isObj(conn) && nameOf(conn.Name) !== undefined ? `connection "${shorten(String(conn.Name))}"` : `${kind}[${i}]`;
       report('send-buffer-watermarks', 'settings', ['settings', kind, i, 'sendBuffer'], `${who}: sendBuffer.lowWaterBytes (${sb.lowWaterBytes}) must not be above highWaterBytes (${sb.highWaterBytes})`);
     });
   }
@@ -113,7 +113,7 @@ export function structuralDiagnostics(data: unknown): Diagnostic[] {
   const start = nameOf(settings.startScene);
   if (start !== undefined && Array.isArray(data.scopes) && !scenes.some((s) => s.name === start)) {
     const why = scenes.length === 0 ? '; the project has no scenes' : didYouMean(start, scenes.map((s) => s.name));
-    report('unknown-start-scene', 'settings', ['settings', 'startScene'], `startScene "${start}" names no scene${why}`);
+    report('unknown-start-scene', 'settings', ['settings', 'startScene'], `startScene "${shorten(start)}" names no scene${why}`);
   }
 
   checkVariables(data.variables, ['variables'], 'Project', 'the project variables');
@@ -128,7 +128,7 @@ export function structuralDiagnostics(data: unknown): Diagnostic[] {
       for (const key of ['parameters', 'results'] as const) {
         const noun = key === 'parameters' ? 'parameter' : 'result';
         const items = namedItems(scope[key], 'name', [...base, key]);
-        for (const d of duplicates(items)) report('duplicate-parameter', label, d.path, `${d.count} ${key} are named "${d.name}" in ${where}`);
+        for (const d of duplicates(items)) report('duplicate-parameter', label, d.path, `${d.count} ${key} are named "${shorten(d.name)}" in ${where}`);
         for (const it of items) {
           if (it.name === '►') report('reserved-parameter-name', label, it.path, `${noun} "►": ► is the name of the pulse pins of the Function node; choose another name`);
         }
@@ -136,7 +136,7 @@ export function structuralDiagnostics(data: unknown): Diagnostic[] {
     }
 
     for (const d of duplicates(namedItems(scope.nodes, 'id', [...base, 'nodes']))) {
-      report('duplicate-node-id', label, d.path, `${d.count} nodes have the id "${d.name}" in ${where}; node ids must be unique within a scope`, d.name);
+      report('duplicate-node-id', label, d.path, `${d.count} nodes have the id "${shorten(d.name)}" in ${where}; node ids must be unique within a scope`, d.name);
     }
 
     // If a node has no usable id (reported by the schema), a link may well
@@ -150,7 +150,7 @@ export function structuralDiagnostics(data: unknown): Diagnostic[] {
         const e = link[end];
         const id = Array.isArray(e) ? nameOf(e[0]) : undefined;
         if (id === undefined || ids.has(id)) continue;
-        report('unknown-link-node', label, [...base, 'links', j, end], `${linkSubject(link, j)}: there is no node "${id}" in ${where}`, linkNode(link, ids));
+        report('unknown-link-node', label, [...base, 'links', j, end], `${linkSubject(link, j)}: there is no node "${shorten(id)}" in ${where}`, linkNode(link, ids));
       }
     });
   });
@@ -158,11 +158,11 @@ export function structuralDiagnostics(data: unknown): Diagnostic[] {
 
   function checkVariables(vars: unknown, base: Path, scope: string, where: string) {
     const items = namedItems(vars, 'name', base);
-    for (const d of duplicates(items)) report('duplicate-variable-name', scope, d.path, `${d.count} variables are named "${d.name}" in ${where}`);
+    for (const d of duplicates(items)) report('duplicate-variable-name', scope, d.path, `${d.count} variables are named "${shorten(d.name)}" in ${where}`);
     list(vars).forEach((v, k) => {
       if (!isObj(v) || !('initial' in v) || !isTypeName(v.type) || literalFits(v.initial, v.type)) return;
       const name = nameOf(v.name) ?? `${base[base.length - 1]}[${k}]`;
-      report('bad-initial-value', scope, [...base, k, 'initial'], `variable "${name}" is ${v.type}, but its initial value ${isNot(v.initial)} ${EXPECTED[v.type]}`);
+      report('bad-initial-value', scope, [...base, k, 'initial'], `variable "${shorten(name)}" is ${v.type}, but its initial value ${isNot(v.initial)} ${EXPECTED[v.type]}`);
     });
   }
 }

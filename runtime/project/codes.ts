@@ -21,6 +21,8 @@ export const LOAD_CODES = {
   'reserved-parameter-name': 'a parameter or result named ►',
   'duplicate-node-id': 'two nodes with the same id in one scope',
   'unknown-link-node': 'a link names a node id that does not exist in its scope',
+  'lone-surrogate': 'a string holds a lone UTF-16 surrogate ("\\ud800"), which UTF-8 and so a schedule cannot store',
+  'nested-too-deep': 'a literal, initial value, attribute or auth payload nested deeper than a schedule stores',
   internal: 'the loader itself failed (a bug)',
 } as const;
 

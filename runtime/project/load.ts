@@ -12,6 +12,8 @@
 //   4. structure     — duplicates, dangling link ends, startScene, initial
 //                      values; these run even when 3 failed, so one pass
 //                      shows the designer everything.
+//   5. storable      — strings UTF-8 can hold, values nested no deeper than
+//                      a schedule stores (storable.ts).
 // Nothing here needs the node catalogue: node types, attributes, pins and
 // cycles are the compiler's checks.
 
@@ -22,6 +24,7 @@ import schemaJson from './project.schema.json' with { type: 'json' };
 import { findJsonSyntaxError, lineColumn } from './json-syntax.ts';
 import { schemaDiagnostics } from './schema-errors.ts';
 import { structuralDiagnostics } from './checks.ts';
+import { storableDiagnostics } from './storable.ts';
 import { isObj } from './locate.ts';
 import type { LoadCode } from './codes.ts';
 
@@ -126,5 +129,8 @@ function check(input: unknown): { data: unknown; diagnostics: Diagnostic[] } {
   const format = checkFormat(data);
   if (format) return { data, diagnostics: [format] };
   const errors = validate(data);
-  return { data, diagnostics: [...(errors ? schemaDiagnostics(errors, data) : []), ...structuralDiagnostics(data)] };
+  const found = [...(errors ? schemaDiagnostics(errors, data) : []), ...structuralDiagnostics(data)];
+  // One problem per value: one already refused (a list as a Bool's initial value) is not also unstorable.
+  const said = (path = '') => found.some((d) => !!d.path && (path === d.path || path.startsWith(d.path + '/')));
+  return { data, diagnostics: [...found, ...storableDiagnostics(data).filter((d) => !said(d.path))] };
 }

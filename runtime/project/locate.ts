@@ -7,6 +7,8 @@
 // rejected), so every access is guarded: a missing name or id falls back to
 // the file's own index notation (`nodes[5]`), never to an exception.
 
+import { shorten } from '../suggest.ts';
+
 export type Obj = Record<string, unknown>;
 export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 export const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
@@ -34,7 +36,7 @@ export const parsePointer = (p: string): string[] =>
 /** `reconnect.factor`, `from[0]`: a path inside a subject, as designers read it. */
 export function fieldOf(segs: readonly string[]): string {
   let out = '';
-  for (const s of segs) out += /^[0-9]+$/.test(s) ? `[${s}]` : (out === '' ? '' : '.') + s;
+  for (const s of segs) out += /^[0-9]+$/.test(s) ? `[${s}]` : (out === '' ? '' : '.') + shorten(s);
   return out;
 }
 
@@ -52,13 +54,13 @@ export function scopeLabelAt(scopes: unknown, i: number): string {
 export function scopeSubject(label: string): string {
   if (label === 'Project') return 'the Project scope';
   const m = /^(Scene|Function):(.*)$/.exec(label);
-  return m ? `${m[1]} "${m[2]}"` : label;
+  return m ? `${m[1]} "${shorten(m[2])}"` : label;
 }
 
 /** `node "n5"`, or `nodes[5]` when it has no id. */
 export const nodeSubject = (node: unknown, j: number): string => {
   const id = isObj(node) ? nameOf(node.id) : undefined;
-  return id !== undefined ? `node "${id}"` : `nodes[${j}]`;
+  return id !== undefined ? `node "${shorten(id)}"` : `nodes[${j}]`;
 };
 
 const endOf = (v: unknown): [string, string] | undefined =>
@@ -68,7 +70,7 @@ const endOf = (v: unknown): [string, string] | undefined =>
 export function linkSubject(link: unknown, j: number): string {
   const from = isObj(link) ? endOf(link.from) : undefined;
   const to = isObj(link) ? endOf(link.to) : undefined;
-  return from && to ? `link ${from[0]}.${from[1]} → ${to[0]}.${to[1]}` : `links[${j}]`;
+  return from && to ? `link ${shorten(from[0])}.${shorten(from[1])} → ${shorten(to[0])}.${shorten(to[1])}` : `links[${j}]`;
 }
 
 /** The node a link diagnostic is attached to: the `from` node if it exists in the scope, else the `to` node if that does. */
@@ -93,7 +95,7 @@ export function nodeIds(scope: unknown): Set<string> {
 
 const named = (noun: string, item: unknown, listName: string, j: number, key = 'name'): string => {
   const n = isObj(item) ? nameOf(item[key]) : undefined;
-  return n !== undefined ? `${noun} "${n}"` : `${listName}[${j}]`;
+  return n !== undefined ? `${noun} "${shorten(n)}"` : `${listName}[${j}]`;
 };
 
 /** Where a JSON Pointer points, in the editor's terms. */

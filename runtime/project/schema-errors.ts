@@ -10,7 +10,7 @@
 import type { ErrorObject } from 'ajv';
 import type { Diagnostic } from './model.ts';
 import { locate, parsePointer, pointer, type Place } from './locate.ts';
-import { closest, didYouMean } from '../suggest.ts';
+import { closest, didYouMean, shorten } from '../suggest.ts';
 import type { LoadCode } from './codes.ts';
 import schemaJson from './project.schema.json' with { type: 'json' };
 
@@ -68,8 +68,9 @@ function lead(p: Place): string {
   return p.subject || p.field || (p.kind === 'settings' ? 'settings' : 'the project file');
 }
 
-function unknownKey(p: Place, key: string, known: string[]): string {
-  const dym = didYouMean(key, known);
+function unknownKey(p: Place, rawKey: string, known: string[]): string {
+  const dym = didYouMean(rawKey, known);
+  const key = shorten(rawKey);
   if (p.kind === 'file') return p.field ? `unknown key "${key}" in ${p.field}${dym}` : `unknown top-level key "${key}"${dym}`;
   if (p.kind === 'settings') {
     const noun = p.field === '' ? 'setting' : p.field === 'limits' ? 'limit' : p.field === 'plugins' ? 'plugin' : '';
