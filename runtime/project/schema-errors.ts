@@ -115,13 +115,27 @@ export function schemaDiagnostics(errors: readonly ErrorObject[], data: unknown)
   // branch error is recognised by its place (at or under the anyOf's value),
   // not by its schemaPath, which ajv gives relative to a $ref's target. This
   // holds because the schema's only anyOf (secret) has no sibling keywords.
-  const anyOfs = errors.filter((e) => e.keyword === 'anyOf').map((a) => a.instancePath);
-  const inBranch = (e: ErrorObject) =>
-    e.keyword !== 'anyOf' && anyOfs.some((p) => e.instancePath === p || e.instancePath.startsWith(p + '/'));
+  const anyOfs = new Set(errors.filter((e) => e.keyword === 'anyOf').map((a) => a.instancePath));
+  const inBranch = (e: ErrorObject): boolean => {
+    if (e.keyword === 'anyOf') return false;
+    for (let p = e.instancePath; ; p = p.slice(0, p.lastIndexOf('/'))) {
+      if (anyOfs.has(p)) return true;
+      if (p === '') return false;
+    }
+  };
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
+  // Items of one list that are wrong the same way are said a few times, then counted: a hostile or
+  // generated file with 20,000 bad items gets a readable answer, in time linear in the errors.
+  const similar = new Map<string, { count: number; parent: string; first: Diagnostic }>();
   for (const e of errors) {
     if (e.keyword === 'if' || inBranch(e)) continue;
+    // A value that is not among the enum's says so once; its type error says less about the same thing.
+    if (e.keyword === 'type' && Array.isArray((e.parentSchema as Schema | undefined)?.enum)) continue;
+    const item = /^(.*)\/[0-9]+(\/[^/]*)?$/.exec(e.instancePath);
+    const group = item ? `${e.keyword}\n${item[1]}\n${item[2] ?? ''}` : undefined;
+    const g = group === undefined ? undefined : similar.get(group);
+    if (g && ++g.count > SIMILAR_SHOWN) continue;
     const p = locate(data, e.instancePath);
     // The path points at the offending value: the unknown key itself, or the
     // whole link end rather than one item inside it.
@@ -135,6 +149,15 @@ export function schemaDiagnostics(errors: readonly ErrorObject[], data: unknown)
     const d: Diagnostic = { code: 'schema' satisfies LoadCode, scope: p.scope, message, path };
     if (p.node !== undefined) d.node = p.node;
     out.push(d);
+    if (group !== undefined && !g) similar.set(group, { count: 1, parent: item![1], first: d });
+  }
+  for (const g of similar.values()) {
+    if (g.count <= SIMILAR_SHOWN) continue;
+    const d: Diagnostic = { ...g.first, path: g.parent, message: `${g.count - SIMILAR_SHOWN} more items of the same list are wrong the same way as "${g.first.message}"` };
+    out.push(d);
   }
   return out;
 }
+
+/** How many items of one list wrong the same way are each reported before the rest are counted. */
+const SIMILAR_SHOWN = 10;

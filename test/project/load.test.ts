@@ -84,6 +84,16 @@ describe('project/load', () => {
       assert.match(d.message, /is a list, not true or false/);
     });
 
+    it('says ten of 20,000 items wrong the same way, then counts the rest (one diagnostic each took seconds)', () => {
+      const p = validProject();
+      p.settings.socketIOConnections = [{ Name: 'S', URL: 'http://127.0.0.1', transports: Array.from({ length: 20_000 }, (_, i) => i) as never }];
+      const ds = loadProject(p).diagnostics;
+      assert.equal(ds.length, 11);
+      assert.match(ds[0].message, /^connection "S": transports\[0\] must be one of "websocket", "polling" \(found 0\)$/);
+      assert.equal(ds[10].path, '/settings/socketIOConnections/0/transports');
+      assert.match(ds[10].message, /^19990 more items of the same list are wrong the same way as "connection "S": transports\[0\]/);
+    });
+
     it('survives a file that opens a million lists', () => {
       const d = only('['.repeat(1_000_000), 'json-syntax');
       assert.match(d.message, /ends before the list/);
