@@ -134,11 +134,25 @@ function watched(factory: TransportFactory): TransportFactory {
   return (ctx: TransportContext): Transport => {
     let reported: string | undefined;
     let handling = false;
+    // Ups written while the link is down wait in an offline buffer (Socket.IO's, or WebSocket's
+    // sendWhileClosed "queue"): flushed on the next open, or discarded with a count ("N emits … discarded").
+    let up = false;
+    let buffered: number[] = [];
     const t = factory({
       ...ctx,
       sink: {
         post(ev: InEvent) {
-          if (handling && (ev.kind === 'ws.error' || ev.kind === 'sio.error')) reported = ev.code;
+          if (ev.kind === 'ws.open' || ev.kind === 'sio.open') {
+            up = true;
+            buffered = [];
+          } else if (ev.kind === 'ws.close' || ev.kind === 'sio.close') up = false;
+          else if (ev.kind === 'ws.error' || ev.kind === 'sio.error') {
+            if (handling) reported = ev.code;
+            else if (/discarded/.test(ev.message) && buffered.length) {
+              tell({ type: 'ups-reported', ns: buffered, code: ev.code });
+              buffered = [];
+            }
+          }
           ctx.sink.post(ev);
         },
       },
@@ -156,10 +170,11 @@ function watched(factory: TransportFactory): TransportFactory {
         } finally {
           handling = false;
         }
-        const up = cmd.kind === 'ws.send' ? parseUp(cmd.data) : cmd.kind === 'sio.emit' && cmd.event === SIO_UP ? parseUp(cmd.message) : undefined;
-        if (up) {
+        const sent = cmd.kind === 'ws.send' ? parseUp(cmd.data) : cmd.kind === 'sio.emit' && cmd.event === SIO_UP ? parseUp(cmd.message) : undefined;
+        if (sent) {
           stats.upsSent++;
-          tell({ type: 'up', n: up.n, outcome: reported ? 'reported' : 'written', code: reported });
+          if (!reported && !up) buffered.push(sent.n);
+          tell({ type: 'up', n: sent.n, outcome: reported ? 'reported' : 'written', code: reported });
         } else if (cmd.kind === 'ws.send' || cmd.kind === 'sio.emit') stats.echoed++;
       },
     };
