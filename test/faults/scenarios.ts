@@ -127,10 +127,36 @@ async function begin(rig: Rig): Promise<void> {
   rig.mark('fault');
 }
 
+/** A client that cannot connect at all (bad certificate, no name): started, watched for a few seconds. */
+async function neverConnects(rig: Rig, o: RunOptions): Promise<Record<string, number>> {
+  await rig.startServer(0);
+  rig.mark('fault');
+  await rig.startAgent();
+  await rig.noteIdle();
+  await rig.sleep(o.short ? 2_000 : 4_000);
+  return {};
+}
+
 /** Waits for the client's next open after `mark` (bounded), then a little steady traffic. */
 async function recover(rig: Rig, mark: string, timeoutMs = 20_000): Promise<void> {
   const open = await rig.nextEvent('open', rig.marks.get(mark) ?? 0, timeoutMs);
   if (open) await rig.until(() => rig.ups.filter((u) => u.instance === rig.instance && u.at > open.at).length >= 3, 2_000);
+}
+
+/** A fault the client must come back from at once: inject it in steady state, expect one close (`close`) and a reconnect. */
+function reconnecting(id: string, title: string, protos: Proto[], inject: (rig: Rig) => void, close: { by: string; code?: number }): Scenario {
+  return {
+    id,
+    title,
+    protos,
+    async run(rig) {
+      await begin(rig);
+      inject(rig);
+      await recover(rig, 'fault');
+      return {};
+    },
+    expect: (rig, v) => [...reconnected(rig, close), ...accounted(v)],
+  };
 }
 
 // ── the faults ─────────────────────────────────────────────────────────
@@ -151,30 +177,8 @@ export const SCENARIOS: Scenario[] = [
     },
     expect: (rig, v) => [...reconnected(rig, { by: 'fault' }), ...accounted(v)],
   },
-  {
-    id: 'cut-fin',
-    title: 'link cut with FIN',
-    protos: ['ws', 'sio'],
-    async run(rig) {
-      await begin(rig);
-      rig.proxy.cutFin();
-      await recover(rig, 'fault');
-      return {};
-    },
-    expect: (rig, v) => [...reconnected(rig, { by: 'fault' }), ...accounted(v)],
-  },
-  {
-    id: 'cut-rst',
-    title: 'link cut with RST',
-    protos: ['ws', 'sio'],
-    async run(rig) {
-      await begin(rig);
-      rig.proxy.cutRst();
-      await recover(rig, 'fault');
-      return {};
-    },
-    expect: (rig, v) => [...reconnected(rig, { by: 'fault' }), ...accounted(v)],
-  },
+  reconnecting('cut-fin', 'link cut with FIN', ['ws', 'sio'], (rig) => rig.proxy.cutFin(), { by: 'fault' }),
+  reconnecting('cut-rst', 'link cut with RST', ['ws', 'sio'], (rig) => rig.proxy.cutRst(), { by: 'fault' }),
   {
     id: 'half-open',
     title: 'half-open link (blackhole both ways) until noticed',
@@ -289,32 +293,10 @@ export const SCENARIOS: Scenario[] = [
     },
     expect: (rig, v) => [...quiet(rig), ...accounted(v)],
   },
-  ...[1001, 1011, 4001].map(
-    (code): Scenario => ({
-      id: `close-${code}`,
-      title: `server closes with ${code}`,
-      protos: ['ws'],
-      async run(rig) {
-        await begin(rig);
-        rig.toServer({ type: 'close', code, reason: `fault ${code}` });
-        await recover(rig, 'fault');
-        return {};
-      },
-      expect: (rig, v) => [...reconnected(rig, { by: 'server', code }), ...accounted(v)],
-    }),
+  ...[1001, 1011, 4001].map((code) =>
+    reconnecting(`close-${code}`, `server closes with ${code}`, ['ws'], (rig) => rig.toServer({ type: 'close', code, reason: `fault ${code}` }), { by: 'server', code }),
   ),
-  {
-    id: 'sio-transport-close',
-    title: 'server closes the link under Socket.IO',
-    protos: ['sio'],
-    async run(rig) {
-      await begin(rig);
-      rig.toServer({ type: 'sio-end', how: 'transport' });
-      await recover(rig, 'fault');
-      return {};
-    },
-    expect: (rig, v) => [...reconnected(rig, { by: 'fault' }), ...accounted(v)],
-  },
+  reconnecting('sio-transport-close', 'server closes the link under Socket.IO', ['sio'], (rig) => rig.toServer({ type: 'sio-end', how: 'transport' }), { by: 'fault' }),
   {
     id: 'sio-server-disconnect',
     title: 'server disconnects the Socket.IO client (not retried)',
@@ -353,19 +335,7 @@ export const SCENARIOS: Scenario[] = [
         ? [...staysDown(rig, { by: 'fault', code: 1009 }, 'message_too_big'), ...accounted(v)]
         : [...quiet(rig, ['message_too_big']), ...(after(rig).some((e) => e.code === 'message_too_big') ? [] : ['no message_too_big error']), ...accounted(v)],
   },
-  {
-    id: 'bad-utf8',
-    title: 'invalid UTF-8 in a text frame',
-    protos: ['ws', 'sio'],
-    short: true,
-    async run(rig) {
-      await begin(rig);
-      rig.toServer({ type: 'bad-utf8' });
-      await recover(rig, 'fault');
-      return {};
-    },
-    expect: (rig, v) => [...reconnected(rig, { by: 'fault' }), ...accounted(v)],
-  },
+  { ...reconnecting('bad-utf8', 'invalid UTF-8 in a text frame', ['ws', 'sio'], (rig) => rig.toServer({ type: 'bad-utf8' }), { by: 'fault' }), short: true },
   {
     id: 'tls-untrusted',
     title: 'TLS certificate that does not verify',
@@ -379,14 +349,7 @@ export const SCENARIOS: Scenario[] = [
       writeFileSync(key, cert.key);
       return { direct: true, tls: { key, cert: cert.certPath } };
     },
-    async run(rig, o) {
-      await rig.startServer(0);
-      rig.mark('fault');
-      await rig.startAgent();
-      await rig.noteIdle();
-      await rig.sleep(o.short ? 2_000 : 4_000);
-      return {};
-    },
+    run: neverConnects,
     expect: (rig, v) => [...neverUp(rig, 'tls'), ...accounted(v)],
   },
   {
@@ -395,14 +358,7 @@ export const SCENARIOS: Scenario[] = [
     protos: ['ws', 'sio'],
     // A label over 63 characters: the resolver refuses the name on this machine, no query leaves it.
     rig: (proto) => ({ url: `${proto === 'ws' ? 'ws' : 'http'}://${'x'.repeat(64)}.invalid:9` }),
-    async run(rig, o) {
-      await rig.startServer(0);
-      rig.mark('fault');
-      await rig.startAgent();
-      await rig.noteIdle();
-      await rig.sleep(o.short ? 2_000 : 4_000);
-      return {};
-    },
+    run: neverConnects,
     expect: (rig, v) => [...neverUp(rig, 'dns'), ...accounted(v)],
   },
   {
