@@ -13,6 +13,7 @@ export interface Case {
   client: ClientKind;
   engine: Engine;
   short: boolean;
+  mode?: 'fixed' | 'on-demand';
 }
 
 export const caseName = (c: Omit<Case, 'scenario' | 'short'> & { scenario: { id: string } }) =>
@@ -27,6 +28,7 @@ export async function runCase(bundles: Bundles, c: Case): Promise<Verdict> {
     proto: c.proto,
     client: c.client,
     engine: c.engine,
+    mode: c.mode,
     connection: CONNECTION[c.proto],
     name: `${caseName(c)}-${++serial}`,
     ...(await c.scenario.rig?.(c.proto)),

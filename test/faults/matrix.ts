@@ -3,7 +3,7 @@
 // each protocol (careful ws / plain socket.io-client) — printed as a
 // Markdown table (docs/FAULTS.md holds one run's).
 //
-//   npm run faults [-- --only ID,ID] [--proto ws|sio] [--clients pulsewire,careful,sio-client] [--short] [--json FILE]
+//   npm run faults [-- --only ID,ID] [--proto ws|sio] [--clients pulsewire,careful,sio-client] [--mode fixed] [--short] [--json FILE]
 //
 // Exit code 1 when pulsewire did not behave as a scenario expects.
 
@@ -22,6 +22,7 @@ const { values } = parseArgs({
     proto: { type: 'string' },
     clients: { type: 'string' },
     short: { type: 'boolean' },
+    mode: { type: 'string' },
     json: { type: 'string' },
   },
 });
@@ -44,13 +45,14 @@ const columnsOf = (proto: Proto): Column[] =>
 const bundles = await bundleChildren();
 const results: Array<{ case: string; scenario: string; proto: Proto; column: string; verdict: Verdict }> = [];
 let failed = 0;
-process.stderr.write(`fault matrix on ${availableParallelism()} cores, load ${loadavg()[0].toFixed(1)}\n`);
+if (values.mode !== undefined && values.mode !== 'fixed' && values.mode !== 'on-demand') throw new Error('--mode must be fixed or on-demand');
+process.stderr.write(`fault matrix on ${availableParallelism()} cores, load ${loadavg()[0].toFixed(1)}, pulsewire in ${values.mode ?? 'on-demand'} mode\n`);
 try {
   for (const proto of protos) {
     for (const scenario of SCENARIOS) {
       if (!scenario.protos.includes(proto) || (only && !only.includes(scenario.id))) continue;
       for (const col of columnsOf(proto)) {
-        const c: Case = { scenario, proto, client: col.client, engine: col.engine, short: !!values.short };
+        const c: Case = { scenario, proto, client: col.client, engine: col.engine, short: !!values.short, mode: values.mode as Case['mode'] };
         const t = performance.now();
         const verdict = await runCase(bundles, c);
         const name = caseName(c);

@@ -20,6 +20,8 @@ export interface RigOptions {
   proto: Proto;
   client: ClientKind;
   engine: Engine;
+  /** pulsewire's tick mode (default on-demand). */
+  mode?: 'fixed' | 'on-demand';
   /** Connection settings of the project beyond the defaults (pulsewire). */
   connection?: Record<string, unknown>;
   /** The client talks to the back end directly, not through the proxy. */
@@ -131,7 +133,8 @@ export class Rig {
   async serverCounts(): Promise<{ echoes: number; conns: number; frames: number }> {
     this.serverStats = undefined;
     this.toServer({ type: 'stats' });
-    await this.waitFor('the back end\'s counters', () => this.serverStats !== undefined, 5_000);
+    // A back end busy sending a flood answers late.
+    await this.waitFor('the back end\'s counters', () => this.serverStats !== undefined, 30_000);
     return this.serverStats!;
   }
 
@@ -159,7 +162,7 @@ export class Rig {
     }
     const instance = ++this.instance;
     this.toServer({ type: 'epoch', epoch: instance });
-    const cfg: AgentConfig = { client: this.o.client, engine: this.o.engine, proto: this.o.proto, url, pws: this.pws };
+    const cfg: AgentConfig = { client: this.o.client, engine: this.o.engine, mode: this.o.mode, proto: this.o.proto, url, pws: this.pws };
     const agent = startChild(this.o.bundles.agent, [JSON.stringify(cfg)], { tsx: false });
     this.agent = agent;
     agent.proc.on('message', (m: FromAgent) => this.fromAgent(instance, m));
