@@ -47,8 +47,8 @@ import { encode } from '../../runtime/schedule/index.ts';
 import { EventQueue } from '../../runtime/vm/queue.ts';
 import { resolveLimits, type Limits } from '../../runtime/limits.ts';
 import {
-  ABI_VERSION, GUEST_FN, BinWriter, encodeEvent, parseWire,
-  type Batch, type GuestState, type LoadResult, type TickResult, type VariablesResult,
+  ABI_VERSION, BOX_INITIAL_BYTES, GUEST_FN, IN, OUT, REPLY_FLAGS, BoxReader, BoxWriter, crossesAsIs, growableBox,
+  type Box, type GuestState, type LoadResult,
 } from './abi.ts';
 import { quickJsLoaded, type QuickJsModule } from './module.ts';
 
@@ -123,6 +123,17 @@ export class QuickJsEngine implements TickEngine {
   /** The only guest handles the host keeps: the two functions it calls after loading. */
   private fnTick: QuickJSHandle | undefined;
   private fnVariables: QuickJSHandle | undefined;
+  private fnBox: QuickJSHandle | undefined;
+  private fnEscaped: QuickJSHandle | undefined;
+  /** Where the guest's box is in wasm memory, and its size (the guest owns it; see installBox). */
+  private boxAt = 0;
+  private boxBytes = 0;
+  /** Views of the box, remade when the wasm memory grew (its ArrayBuffer is then a new one). */
+  private boxWords = new Float64Array(0);
+  private boxView = new Uint8Array(0);
+  private boxViewsOf: ArrayBuffer | undefined;
+  /** Where a tick's input is written before it goes into the box in one piece. */
+  private readonly scratch: Box = growableBox(4096);
   private deadline = Infinity;
   private interrupted = false;
   /** Out of memory or interrupted: the runtime is discarded, not disposed. */
@@ -167,6 +178,10 @@ export class QuickJsEngine implements TickEngine {
       this.load(ctx, guestSource, schedule, opts.limits);
       this.fnTick = this.globalFunction(ctx, GUEST_FN.tick);
       this.fnVariables = this.globalFunction(ctx, GUEST_FN.variables);
+      this.fnBox = this.globalFunction(ctx, GUEST_FN.box);
+      this.fnEscaped = this.globalFunction(ctx, GUEST_FN.escaped);
+      const boxed = this.installBox(BOX_INITIAL_BYTES, QUICKJS_DEFAULTS.loadTimeLimitMs);
+      if (!boxed.ok) throw new Error(`the QuickJS guest could not take its box: ${boxed.fatal.message}`);
       const used = this.memoryUsed();
       if (used > this.memoryLimitBytes) {
         throw new Error(`memoryLimitBytes (${mib(this.memoryLimitBytes)}) is too small: the QuickJS guest uses ${mib(used)} with this schedule loaded`);
@@ -196,11 +211,21 @@ export class QuickJsEngine implements TickEngine {
 
   tick(now: number): Output[] {
     if (this.stopped) throw new Error(this.stopped);
-    const { batch, bin } = this.takeBatch();
+    const input = this.takeBatch(now);
+    if (input.size > this.boxBytes) {
+      const b = this.installBox(input.size, this.tickTimeLimitMs);
+      if (!b.ok) return [this.stop(b.fatal)];
+    }
+    this.putInBox(input.size);
     const ctx = this.ctx!;
-    const args = [ctx.newNumber(now), ctx.newString(batch)];
-    if (bin) args.push(ctx.newArrayBuffer(exactBuffer(bin)));
-    const r = this.enter(this.fnTick!, args, this.tickTimeLimitMs, (json, b) => parseWire<TickResult>(json, b));
+    const args = input.text === '' ? [] : [ctx.newString(input.text)];
+    const r = this.call(this.fnTick!, args, (reader) => {
+      const out: Output[] = [];
+      const n = reader.header(OUT.count);
+      for (let i = 0; i < n; i++) out.push(reader.output());
+      const nextDue = reader.header(OUT.nextDue);
+      return { out, pending: reader.header(OUT.pending) === 1, nextDue: Number.isNaN(nextDue) ? undefined : nextDue, queued: reader.header(OUT.queued) };
+    });
     if (!r.ok) return [this.stop(r.fatal)];
     const { out, ...state } = r.value;
     this.guest = { pending: state.pending, nextDue: state.nextDue, queued: state.queued };
@@ -269,7 +294,13 @@ export class QuickJsEngine implements TickEngine {
   // ── the boundary ─────────────────────────────────────────────────────
 
   private readVariables(): Fatal | undefined {
-    const r = this.enter(this.fnVariables!, [], this.tickTimeLimitMs, (json, b) => parseWire<VariablesResult>(json, b).vars);
+    const r = this.call(this.fnVariables!, [], (reader) => {
+      const vars: Record<string, Value> = {};
+      const n = reader.header(OUT.count);
+      // defineProperty: a variable named "__proto__" stays a plain key.
+      for (let i = 0; i < n; i++) Object.defineProperty(vars, reader.string(), { value: reader.value(), enumerable: true, writable: true, configurable: true });
+      return vars;
+    });
     if (!r.ok) return r.fatal;
     this.vars = r.value;
     this.varsStale = false;
@@ -314,12 +345,10 @@ export class QuickJsEngine implements TickEngine {
   }
 
   /**
-   * One call into the guest, under a deadline. The argument handles are
-   * disposed here. `read` gets the reply's JSON and, if the guest returned
-   * one, a view of its binary buffer in wasm memory, valid only during
-   * `read` (decodeValue copies the payloads out).
+   * One call into the guest, under a deadline, whose answer is a string. The
+   * argument handles are disposed here. `read` gets the string.
    */
-  private enter<T>(fn: QuickJSHandle, args: QuickJSHandle[], limitMs: number, read: (json: string, bin: Uint8Array | undefined) => T): Entered<T> {
+  private enter<T>(fn: QuickJSHandle, args: QuickJSHandle[], limitMs: number, read: (text: string) => T): Entered<T> {
     const ctx = this.ctx!;
     this.interrupted = false;
     this.deadline = performance.now() + limitMs;
@@ -336,25 +365,93 @@ export class QuickJsEngine implements TickEngine {
     const reply = result.value;
     try {
       this.settleJobs();
-      if (ctx.typeof(reply) === 'string') return { ok: true, value: read(ctx.getString(reply), undefined) };
-      const json = ctx.getProp(reply, 0);
-      const buf = ctx.getProp(reply, 1);
-      try {
-        const view = ctx.getArrayBuffer(buf);
-        try {
-          return { ok: true, value: read(ctx.getString(json), view.value) };
-        } finally {
-          view.dispose();
-        }
-      } finally {
-        json.dispose();
-        buf.dispose();
-      }
+      return { ok: true, value: read(ctx.getString(reply)) };
     } catch (e) {
-      return { ok: false, fatal: { code: 'internal', broken: false, message: `the QuickJS guest's reply could not be read (${(e as Error)?.message ?? e})` } };
+      return { ok: false, fatal: this.unreadable(e) };
     } finally {
       reply.dispose();
     }
+  }
+
+  /**
+   * A call whose answer is a reply (HOST-ABI.md): records in the box, their text
+   * after the flag character. A reply that needs a bigger box gets one first;
+   * a text the C string cut short (it held U+0000) is asked again as JSON.
+   */
+  private call<T>(fn: QuickJSHandle, args: QuickJSHandle[], read: (reader: BoxReader) => T): Entered<T> {
+    let r = this.enter(fn, args, this.tickTimeLimitMs, (s) => s);
+    if (!r.ok) return r;
+    let flags = r.value.charCodeAt(0) - 0x30;
+    if (flags === REPLY_FLAGS.needBox) {
+      r = this.installBox(Number(r.value.slice(1)), this.tickTimeLimitMs);
+      if (!r.ok) return r;
+      flags = r.value.charCodeAt(0) - 0x30;
+    }
+    try {
+      if (!(flags === 0 || flags === REPLY_FLAGS.jsonText)) throw new Error(`not a reply of ABI ${ABI_VERSION}: ${JSON.stringify(r.value.slice(0, 40))}`);
+      let text = r.value.slice(1);
+      if (flags === REPLY_FLAGS.jsonText) text = JSON.parse(text) as string;
+      this.views();
+      if (text.length !== this.boxWords[OUT.textLength]) {
+        const again = this.enter(this.fnEscaped!, [], this.tickTimeLimitMs, (s) => JSON.parse(s) as string);
+        if (!again.ok) return again;
+        text = again.value;
+        this.views();
+      }
+      return { ok: true, value: read(new BoxReader(this.boxWords, this.boxView, text)) };
+    } catch (e) {
+      return { ok: false, fatal: this.unreadable(e) };
+    }
+  }
+
+  private unreadable(e: unknown): Fatal {
+    return { code: 'internal', broken: false, message: `the QuickJS guest's reply could not be read (${(e as Error)?.message ?? e})` };
+  }
+
+  /**
+   * Gives the guest a new box of at least `minBytes` and answers what pw_box
+   * answered. The host makes it (newArrayBuffer: QuickJS takes the copy in
+   * wasm memory as the buffer's own memory) and must know where it is;
+   * quickjs-emscripten tells no address (its getArrayBuffer copies), so the
+   * box starts with 16 random bytes, found once in wasm memory, and the
+   * guest checks a number written there (a native host asks JS_GetArrayBuffer).
+   */
+  private installBox(minBytes: number, limitMs: number): Entered<string> {
+    const ctx = this.ctx!;
+    let size = Math.max(BOX_INITIAL_BYTES, this.boxBytes * 2);
+    while (size < minBytes) size *= 2;
+    const init = new Uint8Array(size);
+    // Not crypto: nothing here is secret, and the board runner's Node 18 has no global crypto.
+    const nonce = Uint8Array.from({ length: 16 }, () => Math.floor(Math.random() * 256));
+    init.set(nonce);
+    const h = ctx.newArrayBuffer(init.buffer);
+    const memory = Buffer.from(this.wasmMemory.buffer);
+    const at = memory.indexOf(nonce);
+    if (at < 0 || at % 8 !== 0 || memory.indexOf(nonce, at + 1) !== -1) {
+      h.dispose();
+      return { ok: false, fatal: { code: 'internal', broken: false, message: 'the host could not find the QuickJS guest\'s box in its memory' } };
+    }
+    const check = Math.floor(Math.random() * 2 ** 32) + 0.5;
+    new Float64Array(this.wasmMemory.buffer, at, 1)[0] = check;
+    this.boxAt = at;
+    this.boxBytes = size;
+    this.boxViewsOf = undefined;
+    return this.enter(this.fnBox!, [h, ctx.newNumber(check)], limitMs, (s) => s);
+  }
+
+  /** Views of the box, current: a grown wasm memory is a new ArrayBuffer, and old views of it are empty. */
+  private views(): void {
+    const buf = this.wasmMemory.buffer as ArrayBuffer;
+    if (buf === this.boxViewsOf) return;
+    this.boxWords = new Float64Array(buf, this.boxAt, this.boxBytes >> 3);
+    this.boxView = new Uint8Array(buf, this.boxAt, this.boxBytes);
+    this.boxViewsOf = buf;
+  }
+
+  /** The tick's input, written into the box in one piece. */
+  private putInBox(size: number): void {
+    this.views();
+    this.boxView.set(this.scratch.bytes.subarray(0, size));
   }
 
   /** The guest makes no promises (its context has no Promise); run the job queue anyway so nothing can linger between calls. */
@@ -418,22 +515,37 @@ export class QuickJsEngine implements TickEngine {
     }
   }
 
-  private takeBatch(): { batch: string; bin?: Uint8Array } {
+  /** The tick's input in the scratch box: the queue's events, then the counts of those it refused; and its text. */
+  private takeBatch(now: number): { text: string; size: number } {
     const q = this.queue;
-    if (q.length === 0 && q.droppedTotal === 0) return { batch: '' };
-    const w = new BinWriter();
-    const b: Batch = {};
-    if (q.length > 0) {
-      b.events = [];
-      for (let ev = q.shift(); ev; ev = q.shift()) b.events.push(encodeEvent(ev, w));
+    const w = new BoxWriter(this.scratch);
+    let events = 0;
+    for (let ev = q.shift(); ev; ev = q.shift()) {
+      w.event(ev);
+      events++;
     }
+    let dropped = 0;
     if (q.droppedTotal > 0) {
-      b.dropped = [];
-      q.dropped.forEach((n, conn) => n > 0 && b.dropped!.push([conn, n]));
+      for (let conn = 0; conn < q.dropped.length; conn++) {
+        if (q.dropped[conn] === 0) continue;
+        w.word(conn);
+        w.word(q.dropped[conn]);
+        dropped++;
+      }
       q.dropped.fill(0);
       q.droppedTotal = 0;
     }
-    return { batch: JSON.stringify(b), bin: w.finish() };
+    let { text, size } = w.finish();
+    const h = this.scratch.words;
+    h[IN.now] = now;
+    h[IN.events] = events;
+    h[IN.dropped] = dropped;
+    h[IN.jsonText] = 0;
+    if (text !== '' && !crossesAsIs(text)) {
+      text = JSON.stringify(text);
+      h[IN.jsonText] = 1;
+    }
+    return { text, size };
   }
 
   // ── stopping ─────────────────────────────────────────────────────────
@@ -456,9 +568,9 @@ export class QuickJsEngine implements TickEngine {
     if (!rt) return;
     // A healthy guest is asked for its variables one last time, so that they stay readable (a test's last look).
     if (!this.broken && this.varsStale && this.fnVariables) this.readVariables();
-    const handles = [this.fnTick, this.fnVariables];
+    const handles = [this.fnTick, this.fnVariables, this.fnBox, this.fnEscaped];
     const ctx = this.ctx;
-    this.rt = this.ctx = this.fnTick = this.fnVariables = undefined;
+    this.rt = this.ctx = this.fnTick = this.fnVariables = this.fnBox = this.fnEscaped = undefined;
     if (this.broken) {
       try {
         rt.removeInterruptHandler();

@@ -3,16 +3,20 @@
 // and the guest bundle is made of the VM and nothing else.
 
 import { strict as assert } from 'node:assert';
-import { BinWriter, outputJson, parseWire, valueToJson } from '../../bindings/quickjs/abi.ts';
+import { BoxReader, BoxWriter, IN_KINDS, OUT_KINDS, crossesAsIs, growableBox, HEADER_WORDS } from '../../bindings/quickjs/abi.ts';
 import type { Value } from '../../runtime/values.ts';
-import type { Output } from '../../runtime/vm/io.ts';
+import type { InEvent, Output } from '../../runtime/vm/io.ts';
 
-/** Through JSON and one buffer, as across the boundary. */
-function roundTrip(v: Value): Value {
-  const w = new BinWriter();
-  const json = valueToJson(v, w);
-  return parseWire<Value>(json, w.finish());
+/** Writes with `put` into a small box (it must grow) and reads back with `get`, as across the boundary. */
+function through<T>(put: (w: BoxWriter) => void, get: (r: BoxReader) => T): T {
+  const box = growableBox(64);
+  const w = new BoxWriter(box);
+  put(w);
+  const { text, size } = w.finish();
+  assert.ok(size <= box.bytes.length);
+  return get(new BoxReader(box.words, box.bytes, text));
 }
+const roundTrip = (v: Value): Value => through((w) => w.value(v), (r) => r.value());
 
 describe('quickjs: the boundary encoding', () => {
   it('round-trips every kind of Value, binary anywhere and numbers JSON cannot write', () => {
@@ -30,6 +34,8 @@ describe('quickjs: the boundary encoding', () => {
     const back = roundTrip(proto) as Record<string, unknown>;
     assert.equal(Object.getPrototypeOf(back), Object.prototype, '"__proto__" stays a key, never a prototype');
     assert.deepEqual(Object.keys(back), ['__proto__']);
+    // Many values in one box: each takes its own text and bytes, in order.
+    assert.deepStrictEqual(through((w) => values.forEach((v) => w.value(v)), (r) => values.map(() => r.value())), values);
   });
 
   it('keeps key order (JSON Stringify of a dictionary must read the same on both targets)', () => {
@@ -43,26 +49,53 @@ describe('quickjs: the boundary encoding', () => {
     assert.deepStrictEqual(roundTrip(v), v);
   });
 
-  it('writes outputs as plain JSON, Values in the wire encoding, all payloads in one buffer in order', () => {
-    const w = new BinWriter();
-    const outs: Output[] = [
-      { kind: 'console', level: 'info', text: 'a\u0000b' },
-      { kind: 'ws.send', conn: 0, data: new Uint8Array([1, 2]) },
-      { kind: 'var', name: 'v', value: new Uint8Array([3]) },
-      { kind: 'var', name: 'n', value: -0 },
-      { kind: 'var', name: 's', value: 'plain' },
+  it('carries every event and output kind, in order, binary payloads as copies placed after the words', () => {
+    const events: InEvent[] = [
+      { kind: 'ws.open', conn: 0 },
+      { kind: 'ws.message', conn: 0, data: 'a\u0000b' },
+      { kind: 'ws.message', conn: 1, data: new Uint8Array([1, 2, 3]) },
+      { kind: 'ws.error', conn: 0, code: 'refused', message: 'no' },
+      { kind: 'ws.close', conn: 0, code: 1006.5, reason: 'gone', by: 'fault' },
+      { kind: 'sio.open', conn: 2 },
+      { kind: 'sio.close', conn: 2, reason: 'bye', by: 'server' },
+      { kind: 'sio.event', conn: 2, ns: '/x', event: 'e', message: '{"a":1}' },
+      { kind: 'sio.error', conn: 2, ns: '/', code: 'namespace_refused', message: 'm' },
+      { kind: 'sio.subscribed', conn: 2, ns: '/', event: 'e' },
+      { kind: 'sio.unsubscribed', conn: 2, ns: '/', event: 'e' },
     ];
-    const json = `[${outs.map((o) => outputJson(o, w)).join(',')}]`;
-    assert.match(json, /"data":\{"\$b":\[0,2\]\}.*"value":\{"\$b":\[2,1\]\}.*"value":\{"\$n":"-0"\}/);
-    const buf = w.finish()!;
-    assert.deepEqual([...buf], [1, 2, 3]);
-    assert.equal(buf.buffer.byteLength, 3, 'a buffer of exactly the payloads');
-    assert.deepStrictEqual(parseWire<Output[]>(json, buf), outs);
+    assert.deepEqual(new Set(events.map((e) => e.kind)), new Set(IN_KINDS), 'every event kind');
+    const outputs: Output[] = [
+      { kind: 'ws.start', conn: 0 }, { kind: 'ws.stop', conn: 0 },
+      { kind: 'ws.send', conn: 0, data: new Uint8Array([9]) }, { kind: 'ws.send', conn: 0, data: '' },
+      { kind: 'sio.start', conn: 1 }, { kind: 'sio.stop', conn: 1 },
+      { kind: 'sio.emit', conn: 1, ns: '/', event: 'ack', message: 'é' },
+      { kind: 'sio.subscribe', conn: 1, ns: '/', event: 'a' }, { kind: 'sio.unsubscribe', conn: 1, ns: '/', event: 'a' },
+      { kind: 'console', level: 'warning', text: '\ud800' },
+      { kind: 'var', name: 'v', value: new Uint8Array([3]) }, { kind: 'var', name: 'n', value: -0 }, { kind: 'var', name: 'o', value: { k: [NaN] } },
+      { kind: 'error', code: 'budget', message: 'P/x: ran out', node: 'P/x' },
+      { kind: 'error', code: 'queue_overflow', message: 'L: 2 events dropped' },
+    ];
+    assert.deepEqual(new Set(outputs.map((o) => o.kind)), new Set(OUT_KINDS), 'every output kind');
+    const box = growableBox(64);
+    const w = new BoxWriter(box);
+    for (const e of events) w.event(e);
+    for (const o of outputs) w.output(o);
+    const { text, size } = w.finish();
+    const r = new BoxReader(box.words, box.bytes, text);
+    assert.deepStrictEqual(events.map(() => r.event()), events);
+    const back = outputs.map(() => r.output());
+    assert.deepStrictEqual(back, outputs);
+    assert.ok(!('node' in back[back.length - 1]), 'an absent field stays absent');
+    // The payloads sit back to back after the words; what the reader gives is a copy.
+    assert.equal(size, box.words[4] + 3 + 1 + 1 + 0);
+    const sent = (back[2] as { data: Uint8Array }).data;
+    assert.notEqual(sent.buffer, box.bytes.buffer);
+    assert.ok(r.at > HEADER_WORDS);
   });
 
-  it('refuses a payload reference outside the buffer instead of reading past it', () => {
-    assert.throws(() => parseWire('{"$b":[2,4]}', new Uint8Array(3)), /outside the call's buffer/);
-    assert.throws(() => parseWire('{"$b":[0,1]}', undefined), /outside the call's buffer/);
+  it('says which text crosses a C string API as it is (no U+0000, no lone surrogate)', () => {
+    for (const s of ['', 'plain', 'é✓', '😀', 'a\ud83d\ude00b']) assert.equal(crossesAsIs(s), true, JSON.stringify(s));
+    for (const s of ['a\u0000', '\ud800', 'x\udc00', '\ude00\ud83d', 'a\ud83d']) assert.equal(crossesAsIs(s), false, JSON.stringify(s));
   });
 
   it('the guest bundle holds the VM, the schedule decoder and the ABI, and nothing else of bindings/ nor a transport library', async function () {

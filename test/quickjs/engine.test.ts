@@ -12,11 +12,12 @@ import { ABI_VERSION } from '../../bindings/quickjs/abi.ts';
 import { compileOk } from '../helpers/project.ts';
 import { echoProject } from './fixture.ts';
 
-/** A guest whose pw_load succeeds and whose pw_tick is `tick` (source text of a function). */
+/** A guest whose pw_load and pw_box succeed and whose pw_tick is `tick` (source text of a function). */
 const fakeGuest = (tick: string, abi = ABI_VERSION) => `
   globalThis.pw_load = () => JSON.stringify({ ok: true, abi: ${abi}, pending: true, queued: 0 });
+  globalThis.pw_box = () => '0';
   globalThis.pw_tick = ${tick};
-  globalThis.pw_variables = () => JSON.stringify({ vars: {} });`;
+  globalThis.pw_variables = globalThis.pw_escaped = () => '0';`;
 
 describe('quickjs: the engine', () => {
   let shared: QuickJsShared;
@@ -54,6 +55,38 @@ describe('quickjs: the engine', () => {
     assert.equal(e.post({ kind: 'ws.open', conn: 0 }), false);
   });
 
+  it('text with U+0000 but no lone surrogate crosses both ways whole (the C string would cut it: the host asks again, as JSON)', () => {
+    const e = engine();
+    e.tick(0);
+    e.post({ kind: 'ws.open', conn: 0 });
+    e.post({ kind: 'ws.message', conn: 0, data: 'a\u0000b é 😀' });
+    const out = e.tick(10);
+    e.dispose();
+    assert.ok(out.some((o) => o.kind === 'console' && o.text === 'a\u0000b é 😀'), JSON.stringify(out));
+    assert.ok(out.some((o) => o.kind === 'ws.send' && o.data === 'A\u0000B É 😀'));
+    assert.equal(e.variables().text, 'a\u0000b é 😀');
+  });
+
+  it('a tick bigger than the box gets a bigger box, in either direction, and the payloads arrive whole', () => {
+    const e = engine();
+    e.tick(0);
+    e.post({ kind: 'ws.open', conn: 0 });
+    const big = new Uint8Array(100_000).map((_, i) => (i * 7) & 255);
+    const text = 'x'.repeat(70_000);
+    e.post({ kind: 'ws.message', conn: 0, data: big });
+    e.post({ kind: 'ws.message', conn: 0, data: text });
+    const out = e.tick(10);
+    // Big outputs come back (both listeners answer each message): the binary echo (100 kB, more than the box) and the upper-cased text.
+    const sends = out.filter((o) => o.kind === 'ws.send') as { data: string | Uint8Array }[];
+    assert.equal(sends.length, 4);
+    assert.ok(sends.some((s) => s.data instanceof Uint8Array && s.data.length === big.length && s.data.every((x, i) => x === big[i])));
+    assert.ok(sends.some((s) => s.data === text.toUpperCase()));
+    // And the next, small tick still works with the bigger box.
+    e.post({ kind: 'ws.message', conn: 0, data: 'small' });
+    assert.ok(e.tick(20).some((o) => o.kind === 'ws.send' && o.data === 'SMALL'));
+    e.dispose();
+  });
+
   it('a guest that throws stops with an internal error naming the exception; its runtime is still disposed cleanly', () => {
     const e = engine(fakeGuest(`() => { throw new TypeError('boom') }`));
     assert.deepEqual(e.tick(0), [{ kind: 'error', code: 'internal', message: 'the QuickJS guest threw TypeError: boom; it was stopped' }]);
@@ -69,10 +102,10 @@ describe('quickjs: the engine', () => {
     e.dispose();
   });
 
-  it('a reply that is not the ABI\'s JSON stops the guest with a clear error', () => {
-    const e = engine(fakeGuest(`() => 'not json'`));
+  it('a reply that is not the ABI\'s stops the guest with a clear error', () => {
+    const e = engine(fakeGuest(`() => 'not a reply'`));
     const [err] = e.tick(0);
-    assert.match((err as { message: string }).message, /^the QuickJS guest's reply could not be read \(.*JSON.*\); it was stopped$/);
+    assert.match((err as { message: string }).message, /^the QuickJS guest's reply could not be read \(not a reply of ABI \d+: "not a reply"\); it was stopped$/);
     e.dispose();
   });
 

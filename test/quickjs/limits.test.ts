@@ -10,6 +10,7 @@ import { Vm } from '../../runtime/vm/index.ts';
 import type { Output } from '../../runtime/vm/io.ts';
 import { QuickJsEngine, type QuickJsEngineOptions } from '../../bindings/quickjs/engine.ts';
 import { loadQuickJs, type QuickJsShared } from '../../bindings/quickjs/module.ts';
+import { ABI_VERSION } from '../../bindings/quickjs/abi.ts';
 import { createRuntime } from '../../targets/runtime.ts';
 import { compileOk, project } from '../helpers/project.ts';
 import { echoProject, echoScript, drive } from './fixture.ts';
@@ -240,8 +241,8 @@ describe('quickjs: limits', () => {
   describe('what the guest can reach', () => {
     it('nothing of the host: its global object holds the ECMAScript built-ins and the ABI functions, no Date, Promise, I/O or timers', () => {
       // A test-only guest that answers pw_load with its own global names (as a refusal, so they reach the host).
-      const probe = `globalThis.pw_load = () => JSON.stringify({ ok: false, abi: 1, error: JSON.stringify(Object.getOwnPropertyNames(globalThis).sort()) });
-        globalThis.pw_tick = globalThis.pw_variables = () => '';`;
+      const probe = `globalThis.pw_load = () => JSON.stringify({ ok: false, abi: ${ABI_VERSION}, error: JSON.stringify(Object.getOwnPropertyNames(globalThis).sort()) });
+        globalThis.pw_tick = globalThis.pw_variables = globalThis.pw_box = globalThis.pw_escaped = () => '';`;
       let names: string[] = [];
       assert.throws(() => new QuickJsEngine(compileOk(echoProject()), { module: mod, guestSource: probe, strictDispose: true }), (e: Error) => {
         names = JSON.parse(e.message.replace(/^the QuickJS guest refused the schedule: /, '')) as string[];
@@ -250,7 +251,7 @@ describe('quickjs: limits', () => {
       for (const forbidden of ['Date', 'Promise', 'Proxy', 'console', 'print', 'process', 'require', 'std', 'os', 'setTimeout', 'fetch', 'WebAssembly']) {
         assert.ok(!names.includes(forbidden), `${forbidden} is reachable`);
       }
-      for (const needed of ['JSON', 'Map', 'Uint8Array', 'RegExp', 'pw_load', 'pw_tick']) assert.ok(names.includes(needed), `${needed} is missing`);
+      for (const needed of ['JSON', 'Map', 'Uint8Array', 'Float64Array', 'RegExp', 'pw_load', 'pw_tick', 'pw_box']) assert.ok(names.includes(needed), `${needed} is missing`);
       assertNoLeaks();
     });
 
