@@ -22,10 +22,13 @@
 import { EVENT_KINDS, EVENT_PAYLOAD, type EventEntry, type Schedule } from '../schedule/schedule.ts';
 import { PULSE, type NodeGen, type ProjectGen } from './catalogue/types.ts';
 import type { NodeRole } from './catalogue/types.ts';
-import { isPure, type Graph, type RNode } from './graph.ts';
+import { isPure, depthFirst, type Graph, type RNode } from './graph.ts';
 import { TYPES, defaultValue, linkRule, type TypeName } from '../values.ts';
 import { Assembler, type LabelImpl } from './assembler.ts';
 import { Registers } from './registers.ts';
+
+/** How far down a chain of pure data nodes one compile() may recurse (see evaluateDeepSources). */
+const PURE_DEPTH_STEP = 256;
 
 type Block = { kind: 'node'; node: RNode } | { kind: 'fanout'; from: RNode; targets: RNode[]; label: LabelImpl };
 
@@ -156,12 +159,41 @@ class Generator {
   private placeNode(node: RNode): void {
     this.placed.add(node);
     this.asm.mark(this.entries.get(node)!);
-    const g = this.nodeGen(node, new Set());
+    const evaluated = new Set<RNode>();
+    this.evaluateDeepSources(node, evaluated);
+    const g = this.nodeGen(node, evaluated);
     if (node.spec.kind === 'event') g.goto(PULSE);
     else {
       // A value node has no code even when pulsed: its output is a constant register.
       node.spec.compile?.(g);
       if (node.spec.kind === 'data') g.goto(PULSE);
+    }
+  }
+
+  /**
+   * A pure source is compiled where it is read, recursing through its own pure sources. So that a
+   * chain of thousands of data nodes cannot overflow the stack, the pure nodes every PURE_DEPTH_STEP
+   * levels up from the bottom are compiled first, lowest first: then no compile() recurses further
+   * than one step. A graph whose data chains are shorter (any drawn by hand) compiles as before.
+   */
+  private evaluateDeepSources(node: RNode, evaluated: Set<RNode>): void {
+    const below = (n: RNode): RNode[] => [...n.inputs.keys()].flatMap((pin) => {
+      const s = n.dataIn.get(pin)?.node;
+      return s && isPure(s) && !s.spec.constant ? [s] : [];
+    });
+    const height = new Map<RNode, number>(); // the longest chain of pure sources under a node
+    let highest = 0;
+    depthFirst(below(node), below, (n) => {
+      const h = below(n).reduce((max, s) => Math.max(max, 1 + (height.get(s) ?? 0)), 0);
+      height.set(n, h);
+      highest = Math.max(highest, h);
+    });
+    if (highest < PURE_DEPTH_STEP) return;
+    const steps = [...height].filter(([, h]) => h > 0 && h % PURE_DEPTH_STEP === 0).sort((a, b) => a[1] - b[1]);
+    for (const [n] of steps) {
+      if (evaluated.has(n)) continue;
+      evaluated.add(n);
+      n.spec.compile!(this.nodeGen(n, evaluated));
     }
   }
 

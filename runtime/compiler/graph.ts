@@ -90,3 +90,35 @@ export interface Graph {
 
 /** A node runs as a pure data node: evaluated on demand, no pulse. */
 export const isPure = (n: RNode): boolean => n.spec.kind === 'data' && !n.pulsed;
+
+/**
+ * Depth-first from each root in order over `next`, with an explicit stack (a 20,000-node data chain
+ * must not overflow the call stack): `done(n)` once everything n leads to is done; `cycle(m, path)`
+ * when n leads back to m, still open, with the path from m to n.
+ */
+export function depthFirst(roots: readonly RNode[], next: (n: RNode) => RNode[], done: (n: RNode) => void, cycle?: (m: RNode, path: RNode[]) => void): void {
+  const closed = new Set<RNode>();
+  const open = new Map<RNode, number>(); // node → its place on the stack
+  for (const root of roots) {
+    if (closed.has(root) || open.has(root)) continue;
+    const stack = [{ n: root, next: next(root), i: 0 }];
+    open.set(root, 0);
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      if (top.i < top.next.length) {
+        const m = top.next[top.i++];
+        const at = open.get(m);
+        if (at !== undefined) cycle?.(m, stack.slice(at).map((f) => f.n));
+        else if (!closed.has(m)) {
+          open.set(m, stack.length);
+          stack.push({ n: m, next: next(m), i: 0 });
+        }
+        continue;
+      }
+      stack.pop();
+      open.delete(top.n);
+      closed.add(top.n);
+      done(top.n);
+    }
+  }
+}

@@ -126,6 +126,53 @@ describe('compiler/robustness', () => {
     }
   });
 
+  describe('long chains (found by the project fuzzer)', () => {
+    /** boot → Console, whose Input is Add(Add(…Add(1, 1)…, 1), 1): `n` Add nodes deep. */
+    const addChain = (n: number) => {
+      const nodes: NodeDecl[] = [boot, { id: 'c', type: 'Console' }];
+      const links: Array<[string, string, string, string]> = [['boot', P, 'c', P]];
+      for (let i = 0; i < n; i++) {
+        nodes.push({ id: `a${i}`, type: 'Add', inputs: i === 0 ? { 'Input 0': 1, 'Input 1': 1 } : { 'Input 1': 1 } });
+        if (i > 0) links.push([`a${i - 1}`, 'Output', `a${i}`, 'Input 0']);
+      }
+      links.push([`a${n - 1}`, 'Output', 'c', 'Input']);
+      return project({ nodes, links });
+    };
+
+    it('a chain of 5,000 pure data nodes compiles and computes (a RangeError before)', () => {
+      const h = run(addChain(5_000));
+      h.tick(0);
+      assert.deepEqual(h.console(), ['5001']);
+      assert.deepEqual(h.errors(), []);
+    });
+
+    it('a chain of 300 (deeper than one step of pre-evaluation) computes the same with its nodes listed in either order', () => {
+      const p = addChain(300) as { scopes: Array<{ nodes: NodeDecl[] }> };
+      for (const reversed of [false, true]) {
+        if (reversed) p.scopes[0].nodes.reverse();
+        const h = run(p);
+        h.tick(0);
+        assert.deepEqual(h.console(), ['301']);
+      }
+    });
+
+    it('a pure node and a pulsed node that read each other are no data cycle, in either node order', () => {
+      for (const order of [['add', 'set'], ['set', 'add']]) {
+        const decl: Record<string, NodeDecl> = {
+          add: { id: 'add', type: 'Add', inputs: { 'Input 1': 1 } },
+          set: { id: 'set', type: 'Variable Setter', attributes: { Variable: 'x' } },
+        };
+        const h = run(project({
+          variables: [{ name: 'x', type: 'Int' }],
+          nodes: [{ id: 'tick', type: 'Start Interval', inputs: { Seconds: 0 } }, boot, ...order.map((k) => decl[k])],
+          links: [['boot', P, 'tick', P], ['tick', P, 'set', P], ['set', 'Value', 'add', 'Input 0'], ['add', 'Output', 'set', 'Value']],
+        }));
+        for (let t = 0; t < 4; t++) h.tick(t * 10);
+        assert.equal(h.vm.variable('x'), 3, order.join(' before '));
+      }
+    });
+  });
+
   describe('"did you mean" and echoes are bounded', () => {
     it('a 1 MB node type, attribute and pin name are shown shortened, and get no suggestion', () => {
       const big = 'Consol' + 'e'.repeat(1 << 20);
