@@ -6,7 +6,7 @@
 // Each bundle is one function below.
 //   node build.mjs [--quiet]
 import { build } from 'esbuild';
-import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { GUEST_OPTIONS } from './targets/quickjs/guest-build.mjs';
 
@@ -28,12 +28,21 @@ const NODE_ESM = {
 // a user's tests (package.json "exports"; this repository's own tests take
 // the sources, through the "source" condition). Every package stays external
 // (node_modules has them); the quickjs target finds dist/guest.js beside them.
+// Split at every dynamic import, so that a command loads only what it uses
+// (targets/node/cli.ts); the chunks sit flat in dist/, beside guest.js.
 function buildCliAndHil() {
+  // Chunk names change with their contents: an earlier build's must not linger (nor ship).
+  mkdirSync('dist', { recursive: true });
+  for (const f of readdirSync('dist', { withFileTypes: true })) {
+    if (f.isFile() && /\.mjs(\.map)?$/.test(f.name)) rmSync(`dist/${f.name}`);
+  }
   return build({
     ...NODE_ESM,
     entryPoints: { cli: 'targets/node/cli.ts', hil: 'targets/hil/index.ts' },
     outdir: 'dist',
     packages: 'external',
+    splitting: true,
+    chunkNames: '[name]-[hash]',
     sourcemap: true,
   });
 }

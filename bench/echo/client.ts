@@ -30,7 +30,7 @@ if (impl === 'hand' && proto === 'ws') {
   socket.on('connect_error', (e) => process.stderr.write(`hand sio client: ${e.message}\n`));
   socket.on('disconnect', () => process.exit(0));
 } else if (impl === 'pulsewire') {
-  const { createRuntime } = await import('../../targets/runtime.ts');
+  const { createRuntime, loadRuntime } = await import('../../targets/runtime.ts');
   const { overrideConnections } = await import('../../targets/shared/load.ts');
   let loaded;
   if (pws) {
@@ -46,6 +46,7 @@ if (impl === 'hand' && proto === 'ws') {
   }
   const schedule = overrideConnections(loaded, { Link: url });
   let ticks = 0;
+  await loadRuntime(schedule, { target: target as 'node' });
   const { runner } = createRuntime(schedule, {
     target: target as 'node',
     mode: mode as 'on-demand',

@@ -30,9 +30,10 @@ import variant from '@jitl/quickjs-wasmfile-release-sync';
 import { GUEST_OPTIONS } from '../../targets/quickjs/guest-build.mjs';
 import { loadQuickJs } from '../../bindings/quickjs/module.ts';
 import { QuickJsEngine } from '../../bindings/quickjs/engine.ts';
-import { createRuntime, type TargetName } from '../../targets/runtime.ts';
+import { createRuntime, loadRuntime, type TargetName } from '../../targets/runtime.ts';
 import { loadSchedule } from '../../targets/shared/load.ts';
 import { compileOk } from '../../test/helpers/project.ts';
+import { compile } from '../../runtime/compiler/index.ts';
 import { Vm } from '../../runtime/vm/index.ts';
 import type { InEvent } from '../../runtime/vm/io.ts';
 import type { TickEngine } from '../../targets/shared/runner.ts';
@@ -68,7 +69,7 @@ console.log(`   socket.io-client guest (bench only)   ${kb(sioGuest.min)} / ${kb
 // ── 2. heap, 3. start-up ───────────────────────────────────────────────
 
 const telemetry = (() => {
-  const r = loadSchedule(readFileSync(new URL('../../examples/telemetry/project.json', import.meta.url)), 'telemetry');
+  const r = loadSchedule(readFileSync(new URL('../../examples/telemetry/project.json', import.meta.url)), 'telemetry', compile);
   if (!r.ok) throw new Error(r.errors.join('\n'));
   return r.schedule;
 })();
@@ -311,6 +312,7 @@ async function pulsewire(target: TargetName): Promise<() => Promise<void>> {
       ].map(([a, b, c, d]) => ({ from: [a, b], to: [c, d] })),
     }],
   });
+  await loadRuntime(schedule, { target });
   const { runner } = createRuntime(schedule, { target, mode: 'on-demand', log: { warn: () => {} } });
   void runner.start();
   return () => runner.stop();

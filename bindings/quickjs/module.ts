@@ -1,11 +1,11 @@
 // What every QuickJS engine of a process shares: the wasm module (loading a
 // second one costs ~96 ms and its own memory; a runtime + context in it
 // costs under 1 ms) and the guest bundle's source. Loading is asynchronous
-// and happens once; createRuntime() is synchronous, so targets/runtime.ts
-// awaits loadQuickJs() when it is imported.
+// and happens once; createRuntime() is synchronous, so loadRuntime() in
+// targets/runtime.ts awaits loadQuickJs() first, for the quickjs target only.
 //
 // Where the guest comes from:
-//   - run from the built CLI (dist/cli.mjs): dist/guest.js beside it;
+//   - run from the built CLI (dist/cli.mjs and its chunks): dist/guest.js beside it;
 //   - run from the sources (tsx: tests, benchmarks): built in memory from
 //     targets/quickjs/guest.ts with the options build.mjs uses, so a stale
 //     dist/guest.js is never what a test runs.

@@ -16,11 +16,13 @@
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { encode } from '../../runtime/schedule/index.ts';
 import { didYouMean } from '../../runtime/suggest.ts';
 import { loadScheduleFile } from '../shared/load.ts';
 import { parseProfile, type BoardProfile, type Engine } from './profile.ts';
+import { ROOT, BOARDS_DIR, boardNames } from './names.ts';
+
+export { BOARDS_DIR, boardNames };
 
 /** A problem with what the user gave (profile, project, output folder): a clear message, exit 1. */
 export class BoardError extends Error {}
@@ -29,10 +31,6 @@ export const MANIFEST_FORMAT = 'pulsewire-board/1';
 /** Files the build writes itself; an engine's runtime may not use these names. */
 const OWN_FILES = ['start', 'schedule.pws', 'config.json', 'manifest.json'];
 
-// This module runs from targets/boards/ (source, under tsx) or bundled into
-// dist/cli.mjs; either way the package root holds targets/boards/ and dist/.
-const ROOT = fileURLToPath(new URL(/\/dist\/[^/]+$/.test(import.meta.url) ? '../' : '../../', import.meta.url));
-export const BOARDS_DIR = join(ROOT, 'targets', 'boards');
 const DIST_DIR = join(ROOT, 'dist');
 
 export interface BuildRequest {
@@ -55,15 +53,6 @@ export interface BuildResult {
   profile: BoardProfile;
   /** Every file but the manifest, by name. */
   files: Record<string, FileEntry>;
-}
-
-/** The board names in targets/boards/. */
-export function boardNames(): string[] {
-  try {
-    return readdirSync(BOARDS_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
-  } catch {
-    return []; // a package without its profiles still builds for a profile given by path
-  }
 }
 
 /** A profile by name or path, checked; BoardError lists every problem. */
@@ -102,8 +91,8 @@ function engineFiles(engine: Engine): Map<string, Uint8Array> {
 }
 
 /** The schedule's bytes: a .pws verified (and so unchanged), a project compiled. */
-function scheduleBytes(input: string, profile: BoardProfile, profileFile: string): { bytes: Uint8Array; project: string } {
-  const r = loadScheduleFile(input);
+async function scheduleBytes(input: string, profile: BoardProfile, profileFile: string): Promise<{ bytes: Uint8Array; project: string }> {
+  const r = await loadScheduleFile(input);
   if (!r.ok) throw new BoardError(r.errors.join('\n'));
   // The profile's addresses must name connections the project has; the runner applies them on the board.
   const names = r.schedule.connections.map((c) => c.name);
@@ -148,10 +137,10 @@ function checkReplaceable(out: string): void {
 }
 
 /** Writes the folder (see the top of this file); throws BoardError before writing anything when an input is bad. */
-export function buildBoard(req: BuildRequest): BuildResult {
+export async function buildBoard(req: BuildRequest): Promise<BuildResult> {
   const { profile, file: profileFile } = loadProfile(req.board);
   const runtime = engineFiles(profile.engine);
-  const schedule = scheduleBytes(req.input, profile, profileFile);
+  const schedule = await scheduleBytes(req.input, profile, profileFile);
   const out = resolve(req.out);
   checkReplaceable(out);
 

@@ -16,11 +16,11 @@
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { decode, ScheduleError } from '../../runtime/schedule/index.ts';
 import type { Schedule } from '../../runtime/schedule/schedule.ts';
 import { runToEnd, StartError } from '../shared/run-to-end.ts';
 import { parseConnectSpecs } from '../shared/connect-specs.ts';
+import { parseCommandArgs } from '../shared/args.ts';
 import { exitQuietlyOnClosedPipe } from '../shared/output.ts';
 import { parseProfile, type BoardProfile } from './profile.ts';
 
@@ -77,22 +77,19 @@ function positive(s: string | undefined, name: string, whole: boolean): number |
 async function main(argv: string[]): Promise<number> {
   let args;
   try {
-    args = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        connect: { type: 'string', multiple: true },
-        duration: { type: 'string' },
-        ticks: { type: 'string' },
-        verbose: { type: 'boolean', short: 'v' },
-        config: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
+    args = parseCommandArgs(argv, {
+      connect: { type: 'string', multiple: true },
+      duration: { type: 'string' },
+      ticks: { type: 'string' },
+      verbose: { type: 'boolean', short: 'v' },
+      config: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     });
   } catch (e) {
-    throw new Exit(2, (e as Error).message.split('. To specify')[0].split('\n')[0]);
+    throw new Exit(2, (e as Error).message);
   }
-  const { values, positionals } = args;
+  const { positionals } = args;
+  const values = args.values as { connect?: string[]; duration?: string; ticks?: string; verbose?: boolean; config?: string; help?: boolean };
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;

@@ -10,7 +10,7 @@ import type { Schedule } from '../../runtime/schedule/schedule.ts';
 import type { Limits } from '../../runtime/limits.ts';
 import type { InEvent } from '../../runtime/vm/io.ts';
 import type { TickRecord } from '../../runtime/vm/trace.ts';
-import type { TargetName } from '../runtime.ts';
+import { loadRuntime, type TargetName } from '../runtime.ts';
 import { loadSchedule, overrideConnections } from '../shared/load.ts';
 import { createSteppedRuntime, type SteppedHost } from '../shared/stepped-host.ts';
 import { openTraceWriter, type TraceWriter } from '../node/trace-file.ts';
@@ -41,6 +41,7 @@ export async function startRig(opts: StartRigOptions): Promise<Rig> {
   if (opts.record !== undefined) writer = openTraceWriter(opts.record);
   let host: SteppedHost;
   try {
+    await loadRuntime(schedule, { target: opts.target });
     host = createSteppedRuntime(schedule, {
       target: opts.target,
       tickRateHz: opts.tickRateHz,
@@ -63,7 +64,7 @@ export async function startRig(opts: StartRigOptions): Promise<Rig> {
 /** A schedule from a file or a project object; compile errors are thrown as one Error listing every diagnostic. */
 export function loadProject(project: string | object): Schedule {
   if (typeof project === 'string') {
-    const r = loadSchedule(readFileSync(project), project);
+    const r = loadSchedule(readFileSync(project), project, compile);
     if (!r.ok) throw new Error(r.errors.join('\n'));
     return r.schedule;
   }

@@ -2,31 +2,35 @@
 // failure, 2 usage. User errors are one readable line each on stderr,
 // never a stack trace.
 
-import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { encode, disassemble } from '../../runtime/schedule/index.ts';
-import type { Schedule } from '../../runtime/schedule/schedule.ts';
-import { loadScheduleFile, overrideConnections } from '../shared/load.ts';
-import { parseConnectSpecs } from '../shared/connect-specs.ts';
-import { TICK_MODES, type TickMode } from '../shared/runner.ts';
-import { TARGETS, type TargetName } from '../runtime.ts';
-import { runDemo } from './demo.ts';
-import { runSchedule } from './run-command.ts';
-import { UsageError, Failure } from './cli-errors.ts';
-import { exitQuietlyOnClosedPipe } from '../shared/output.ts';
-import { buildBoard, boardNames, BoardError } from '../boards/build.ts';
-import { runControlled } from './controlled-run.ts';
-import { replayFile } from './replay-command.ts';
+// Start-up is kept short: this file imports only what every command needs
+// (argument parsing, the error types). Each command imports what it uses
+// inside its run() — `await import(...)` — so `--version` and `--help` load
+// nothing heavy, `run x.pws` never loads the compiler (and its schema
+// validator), `--target node` never loads QuickJS, and a run loads ws or
+// socket.io-client only for the connections its schedule has. build.mjs
+// splits the bundle at those imports. A new command or option follows the
+// same rule; test/cli/lazy.test.ts checks it.
 
-const VERSION = '0.1.0';
+import { writeFileSync } from 'node:fs';
+import type { Schedule } from '../../runtime/schedule/schedule.ts';
+import { TICK_MODES, type TickMode } from '../shared/runner.ts';
+import { TARGETS, type TargetName } from '../target-names.ts';
+import { UsageError, Failure } from './cli-errors.ts';
+import { parseCommandArgs, type OptionsConfig, type ParsedArgs } from '../shared/args.ts';
+import { exitQuietlyOnClosedPipe } from '../shared/output.ts';
+import { boardNames } from '../boards/names.ts';
+import pkg from '../../package.json' with { type: 'json' };
+
+const VERSION: string = pkg.version;
 
 
 interface Command {
   summary: string;
   usage: string;
-  options: NonNullable<ParseArgsConfig['options']>;
-  help: string;
-  run(args: { values: Record<string, unknown>; positionals: string[] }): Promise<number> | number;
+  options: OptionsConfig;
+  /** The options' help; a function when it reads something (a folder), so that only `--help` pays for it. */
+  help: string | (() => string);
+  run(args: ParsedArgs): Promise<number> | number;
 }
 
 const COMMANDS: Record<string, Command> = {
@@ -36,9 +40,10 @@ const COMMANDS: Record<string, Command> = {
     options: { out: { type: 'string', short: 'o' }, strip: { type: 'boolean' } },
     help: `  -o, --out FILE   where to write the schedule (default: the project's name with .pws)
   --strip          leave out the debug map (node ids in runtime errors become pcs)`,
-    run({ values, positionals }) {
+    async run({ values, positionals }) {
       const file = one(positionals, 'a project file');
-      const schedule = load(file);
+      const schedule = await load(file);
+      const { encode } = await import('../../runtime/schedule/index.ts');
       const out = (values.out as string | undefined) ?? file.replace(/\.json$/i, '') + '.pws';
       const bytes = encode(schedule, { debug: !values.strip });
       try {
@@ -90,16 +95,18 @@ Console lines go to stdout as "[level] text", variable changes as "name = value"
       if (mode === 'stepped' && ticks === undefined && values.control === undefined) throw new UsageError('--mode stepped needs --ticks');
       const target = (values.target as string | undefined) ?? 'node';
       if (!TARGETS.includes(target as TargetName)) throw new UsageError(`--target must be one of ${TARGETS.join(', ')}`);
-      let schedule = load(file);
-      schedule = withConnections(schedule, values.connect as string[] | undefined);
+      let schedule = await load(file);
+      schedule = await withConnections(schedule, values.connect as string[] | undefined);
       const record = values.record as string | undefined;
       if (values['control-host'] !== undefined && values.control === undefined) throw new UsageError('--control-host needs --control PORT');
       if (values.control !== undefined) {
         if (mode !== 'fixed' && mode !== 'stepped') throw new UsageError('--control works with --mode fixed or stepped');
         const port = portOf(values.control as string);
         const host = values['control-host'] as string | undefined;
+        const { runControlled } = await import('./controlled-run.ts');
         return runControlled(schedule, { port, host, target: target as TargetName, mode, rate, ticks, duration, record, verbose: !!values.verbose });
       }
+      const { runSchedule } = await import('./run-command.ts');
       return runSchedule(schedule, { mode: mode as TickMode, ticks, duration, rate, verbose: !!values.verbose, target: target as TargetName, record });
     },
   },
@@ -108,8 +115,9 @@ Console lines go to stdout as "[level] text", variable changes as "name = value"
     usage: 'pulsewire inspect <project.json|file.pws> [--explain]',
     options: { explain: { type: 'boolean' } },
     help: `  --explain   add what each instruction does (register-transfer notation)`,
-    run({ values, positionals }) {
-      const schedule = load(one(positionals, 'a project or schedule file'));
+    async run({ values, positionals }) {
+      const schedule = await load(one(positionals, 'a project or schedule file'));
+      const { disassemble } = await import('../../runtime/schedule/index.ts');
       process.stdout.write(disassemble(schedule, { explain: !!values.explain }));
       return 0;
     },
@@ -124,11 +132,13 @@ Feeds the trace's events into the engine tick by tick, at the recorded
 times, and compares every output with the recording (docs/TRACES.md).
 Exit 0 when all are identical; 1 with the first divergence (tick, expected,
 actual), for a trace of another schedule, or for a malformed line (its number).`,
-    run({ values, positionals }) {
+    async run({ values, positionals }) {
       if (positionals.length !== 2) throw new UsageError(`expected a project or schedule file and a trace, got ${positionals.length} file${positionals.length === 1 ? '' : 's'}`);
       const target = (values.target as string | undefined) ?? 'node';
       if (!TARGETS.includes(target as TargetName)) throw new UsageError(`--target must be one of ${TARGETS.join(', ')}`);
-      const verdict = replayFile(load(positionals[0]), positionals[1], target as TargetName);
+      const schedule = await load(positionals[0]);
+      const { replayFile } = await import('./replay-command.ts');
+      const verdict = await replayFile(schedule, positionals[1], target as TargetName);
       (verdict.code === 0 ? process.stdout : process.stderr).write(verdict.message + '\n');
       return verdict.code;
     },
@@ -137,19 +147,20 @@ actual), for a trace of another schedule, or for a malformed line (its number).`
     summary: 'make a folder that runs a project on a board by itself (bundle, schedule, start script)',
     usage: 'pulsewire build --board NAME|profile.json <project.json|file.pws> --out DIR',
     options: { board: { type: 'string' }, out: { type: 'string', short: 'o' } },
-    help: `  --board NAME|FILE   a board profile: a name from targets/boards/ (${boardNames().join(', ')}) or a profile's path
+    help: () => `  --board NAME|FILE   a board profile: a name from targets/boards/ (${boardNames().join(', ')}) or a profile's path
   -o, --out DIR       the folder to write; an earlier board folder there is replaced
 
 Copy DIR to the board and run ./start there (--connect NAME=URL points a
 connection at another back end, --duration SECONDS stops it). The same inputs
 give the same bytes; manifest.json holds the size and sha256 of every file.`,
-    run({ values, positionals }) {
+    async run({ values, positionals }) {
       const input = one(positionals, 'a project or schedule file');
       if (!values.board) throw new UsageError('missing --board NAME (or the path of a profile)');
       if (!values.out) throw new UsageError('missing --out DIR');
+      const { buildBoard, BoardError } = await import('../boards/build.ts');
       let r;
       try {
-        r = buildBoard({ board: values.board as string, input, out: values.out as string, version: VERSION });
+        r = await buildBoard({ board: values.board as string, input, out: values.out as string, version: VERSION });
       } catch (e) {
         if (e instanceof BoardError) throw new Failure(e.message);
         throw e;
@@ -168,8 +179,9 @@ give the same bytes; manifest.json holds the size and sha256 of every file.`,
     options: { duration: { type: 'string' }, verbose: { type: 'boolean', short: 'v' } },
     help: `  --duration SECONDS   stop after this long (default: until Ctrl-C)
   -v, --verbose        also print what is sent to the back ends`,
-    run({ values }) {
+    async run({ values }) {
       const duration = values.duration === undefined ? undefined : posNum(values.duration as string, '--duration');
+      const { runDemo } = await import('./demo.ts');
       return runDemo({ duration, verbose: !!values.verbose });
     },
   },
@@ -208,14 +220,16 @@ function posNum(s: string, name: string): number {
   return n;
 }
 
-function load(file: string): Schedule {
-  const r = loadScheduleFile(file);
+async function load(file: string): Promise<Schedule> {
+  const { loadScheduleFile } = await import('../shared/load.ts');
+  const r = await loadScheduleFile(file);
   if (!r.ok) throw new Failure(r.errors.join('\n'));
   return r.schedule;
 }
 
-function withConnections(s: Schedule, specs: string[] | undefined): Schedule {
+async function withConnections(s: Schedule, specs: string[] | undefined): Promise<Schedule> {
   if (!specs?.length) return s;
+  const [{ parseConnectSpecs }, { overrideConnections }] = await Promise.all([import('../shared/connect-specs.ts'), import('../shared/load.ts')]);
   let urls: Record<string, string>;
   try {
     urls = parseConnectSpecs(specs);
@@ -248,14 +262,14 @@ export async function main(argv: string[]): Promise<number> {
   try {
     if (!cmd) throw new UsageError(`unknown command "${name}" (commands: ${Object.keys(COMMANDS).join(', ')})`);
     if (rest.includes('--help') || rest.includes('-h')) {
-      process.stdout.write(`usage: ${cmd.usage}\n\n${cmd.summary}\n\n${cmd.help}\n`);
+      process.stdout.write(`usage: ${cmd.usage}\n\n${cmd.summary}\n\n${typeof cmd.help === 'function' ? cmd.help() : cmd.help}\n`);
       return 0;
     }
     let parsed;
     try {
-      parsed = parseArgs({ args: rest, options: cmd.options, allowPositionals: true, strict: true });
+      parsed = parseCommandArgs(rest, cmd.options);
     } catch (e) {
-      throw new UsageError((e as Error).message.split('. To specify')[0].split('\n')[0]);
+      throw new UsageError((e as Error).message);
     }
     return await cmd.run(parsed);
   } catch (e) {

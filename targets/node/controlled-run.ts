@@ -6,7 +6,7 @@
 
 import { randomBytes } from 'node:crypto';
 import type { Schedule } from '../../runtime/schedule/schedule.ts';
-import type { TargetName } from '../runtime.ts';
+import { loadRuntime, type TargetName } from '../runtime.ts';
 import { createSteppedRuntime } from '../shared/stepped-host.ts';
 import { CONTROL_TOKEN_ENV } from '../shared/control-protocol.ts';
 import { startControlServer } from './control.ts';
@@ -32,6 +32,7 @@ export async function runControlled(schedule: Schedule, s: ControlledRunSettings
   const env = process.env;
   const given = env[CONTROL_TOKEN_ENV];
   const token = given && given.length > 0 ? given : randomBytes(18).toString('base64url');
+  await loadRuntime(schedule, { target: s.target });
   const writer = s.record !== undefined ? openTraceWriter(s.record) : undefined;
   let failed = false;
   let finish!: () => void;

@@ -6,7 +6,7 @@
 import type { Schedule } from '../../runtime/schedule/schedule.ts';
 import { scheduleChecksum } from '../../runtime/vm/trace.ts';
 import { replay } from '../../bindings/replay/index.ts';
-import { createRuntime, type TargetName } from '../runtime.ts';
+import { createRuntime, loadRuntime, type TargetName } from '../runtime.ts';
 import type { TickEngine } from '../shared/runner.ts';
 import { readTraceLines } from './trace-file.ts';
 
@@ -17,7 +17,8 @@ export interface ReplayVerdict {
   ticksPerSecond?: number;
 }
 
-export function replayFile(schedule: Schedule, traceFile: string, target: TargetName): ReplayVerdict {
+export async function replayFile(schedule: Schedule, traceFile: string, target: TargetName): Promise<ReplayVerdict> {
+  await loadRuntime(schedule, { target, transports: {} });
   let engine: TickEngine | undefined;
   let t0 = 0;
   try {

@@ -1,20 +1,24 @@
 // Loading what the CLI and the HIL kit are given: a project file (.json,
 // compiled on the spot) or a schedule file (.pws, verified on load). Either
 // way the result is a schedule or readable errors — never a stack trace.
+//
+// The compiler (and its schema validator, ajv) is loaded only for a project:
+// running a .pws never needs it.
 
 import { readFileSync } from 'node:fs';
-import { compile } from '../../runtime/compiler/index.ts';
 import { decode, ScheduleError, MAGIC } from '../../runtime/schedule/index.ts';
 import { formatDiagnostic } from '../../runtime/project/model.ts';
 import type { Schedule } from '../../runtime/schedule/schedule.ts';
+import type { compile as compileProject } from '../../runtime/compiler/index.ts';
 
 export const isScheduleBytes = (b: Uint8Array): boolean => b.length >= MAGIC.length && MAGIC.every((m: number, i: number) => b[i] === m);
+const isSchedule = (bytes: Uint8Array, file: string) => isScheduleBytes(bytes) || file.endsWith('.pws');
 
 export type Loaded = { ok: true; schedule: Schedule } | { ok: false; errors: string[] };
 
-/** A schedule from the bytes of a project or schedule file; `file` names it in messages. */
-export function loadSchedule(bytes: Uint8Array, file: string): Loaded {
-  if (isScheduleBytes(bytes) || file.endsWith('.pws')) {
+/** A schedule from the bytes of a project or schedule file; `file` names it in messages. `compile` compiles a project. */
+export function loadSchedule(bytes: Uint8Array, file: string, compile: typeof compileProject): Loaded {
+  if (isSchedule(bytes, file)) {
     try {
       return { ok: true, schedule: decode(bytes) };
     } catch (e) {
@@ -36,7 +40,7 @@ export function overrideConnections(s: Schedule, urls: Record<string, string>): 
 }
 
 /** A schedule from a project or schedule file on disk; an unreadable file is an error like the others. */
-export function loadScheduleFile(file: string): Loaded {
+export async function loadScheduleFile(file: string): Promise<Loaded> {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(file);
@@ -44,5 +48,10 @@ export function loadScheduleFile(file: string): Loaded {
     const code = (e as NodeJS.ErrnoException).code;
     return { ok: false, errors: [`${file}: cannot read it (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code ?? (e as Error).message})`] };
   }
-  return loadSchedule(bytes, file);
+  const compile = isSchedule(bytes, file) ? notNeeded : (await import('../../runtime/compiler/index.ts')).compile;
+  return loadSchedule(bytes, file, compile);
 }
+
+const notNeeded: typeof compileProject = () => {
+  throw new Error('a schedule file needs no compiler');
+};

@@ -4,7 +4,7 @@
 // resolves to the exit code (0 ok, 1 the run failed).
 
 import type { Schedule } from '../../runtime/schedule/schedule.ts';
-import { createRuntime, type RuntimeOptions } from '../runtime.ts';
+import { createRuntime, loadRuntime, type RuntimeOptions } from '../runtime.ts';
 import { printOutput } from './output.ts';
 
 export interface RunToEndOptions extends RuntimeOptions {
@@ -26,6 +26,7 @@ export async function runToEnd(schedule: Schedule, o: RunToEndOptions): Promise<
   let stop = (): void => {};
   let runtime;
   try {
+    await loadRuntime(schedule, o);
     runtime = createRuntime(schedule, {
       ...o,
       maxTicks: o.mode === 'stepped' ? undefined : o.maxTicks,

@@ -26,9 +26,7 @@ import type { Value } from '../../runtime/values.ts';
 import { isCommand, type InEvent, type Output } from '../../runtime/vm/io.ts';
 import { scheduleChecksum, TRACE_FORMAT, TRACE_VERSION, type TraceHeader } from '../../runtime/vm/trace.ts';
 import type { HostLog } from '../../bindings/types.ts';
-import { createWebSocketTransport } from '../../bindings/node/websocket.ts';
-import { createSocketIoTransport } from '../../bindings/node/socketio.ts';
-import { createRuntime, type TargetName } from '../runtime.ts';
+import { createRuntime, nodeTransports, type TargetName } from '../runtime.ts';
 import type { Runner, RunnerOptions, TickEngine } from './runner.ts';
 import { TraceRecorder, chain } from './recorder.ts';
 import { probeTransports, type TransportProbe } from './transport-probe.ts';
@@ -48,7 +46,7 @@ export interface SteppedRuntimeOptions {
   limits?: Partial<Limits>;
   env?: Readonly<Record<string, string | undefined>>;
   log?: HostLog;
-  /** Default: the Node bindings. */
+  /** Default: the Node bindings (load them first: loadRuntime in targets/runtime.ts). */
   transports?: RunnerOptions['transports'];
   /** Receives the trace, line by line (a file writer). */
   record?(line: string): void;
@@ -64,7 +62,7 @@ export interface SteppedRuntimeOptions {
 
 export function createSteppedRuntime(schedule: Schedule, opts: SteppedRuntimeOptions = {}): SteppedHost {
   const target = opts.target ?? 'node';
-  const probe = probeTransports(opts.transports ?? { ws: createWebSocketTransport, sio: createSocketIoTransport });
+  const probe = probeTransports(opts.transports ?? nodeTransports(schedule));
   const rate = opts.tickRateHz ?? schedule.meta.tickRateHz;
   const header: TraceHeader = {
     format: TRACE_FORMAT,

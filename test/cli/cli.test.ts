@@ -42,6 +42,19 @@ describe('pulsewire CLI', () => {
     }
   });
 
+  it('says what is wrong with a negative number, instead of calling it an ambiguous option', () => {
+    for (const [args, message] of [
+      [['run', DEMO, '--ticks', '-1'], '--ticks must be a whole number above 0, not "-1"'],
+      [['run', DEMO, '--duration', '-0.5'], '--duration must be a number above 0, not "-0.5"'],
+      [['run', DEMO, '--tick-rate', '-60'], '--tick-rate must be a number above 0, not "-60"'],
+      [['run', DEMO, '--control', '-1'], '--control takes a port from 0 to 65535 (0: any free one), not "-1"'],
+    ] as const) {
+      const r = cli([...args]);
+      assert.equal(r.code, 2, args.join(' '));
+      assert.equal(r.stderr.split('\n')[0], `pulsewire: ${message}`);
+    }
+  });
+
   it('reports every diagnostic as file: scope/node: message, exit 1', () => {
     const file = join(dir, 'bad.json');
     writeFileSync(file, JSON.stringify({

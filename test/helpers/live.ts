@@ -2,7 +2,7 @@
 // chosen target, in on-demand mode, with every output kept. `until` waits
 // (bounded) for a condition and fails showing what the run produced.
 
-import { createRuntime, type TargetName } from '../../targets/runtime.ts';
+import { createRuntime, loadRuntime, type TargetName } from '../../targets/runtime.ts';
 import { overrideConnections } from '../../targets/shared/load.ts';
 import type { Output } from '../../runtime/vm/io.ts';
 import type { Limits } from '../../runtime/limits.ts';
@@ -25,6 +25,7 @@ export async function live(
 ): Promise<LiveRun> {
   const schedule = overrideConnections(compileOk(p), opts.connect ?? {});
   const outputs: Output[] = [];
+  await loadRuntime(schedule, { target: opts.target });
   const { runner, engine } = createRuntime(schedule, {
     target: opts.target,
     mode: opts.mode ?? 'on-demand',

@@ -12,7 +12,7 @@ import { scheduleChecksum, TRACE_FORMAT, TRACE_VERSION } from '../../runtime/vm/
 import { replay } from '../../bindings/replay/index.ts';
 import { TraceRecorder } from '../../targets/shared/recorder.ts';
 import type { TickEngine } from '../../targets/shared/runner.ts';
-import { createRuntime, TARGETS, type TargetName } from '../../targets/runtime.ts';
+import { createRuntime, loadRuntime, TARGETS, type TargetName } from '../../targets/runtime.ts';
 import { compileOk, project } from '../helpers/project.ts';
 
 const cfg = { Configuration: 'Link' };
@@ -92,6 +92,7 @@ const msg = (data: string | Uint8Array): InEvent => ({ kind: 'ws.message', conn:
 
 describe('record and replay without a network', () => {
   const schedule = compileOk(ECHO);
+  before(() => loadRuntime(schedule, { target: 'quickjs', transports: {} }));
 
   for (const target of TARGETS) {
     describe(`recorded on ${target}`, () => {
