@@ -14,7 +14,7 @@
 
 import { compile } from '../../runtime/compiler/index.ts';
 import type { InEvent } from '../../runtime/vm/io.ts';
-import { createRuntime } from '../../targets/runtime.ts';
+import { createRuntime, loadRuntime } from '../../targets/runtime.ts';
 import { median, rotate } from '../lib/stats.ts';
 import { workload, handWritten, SMALL, BIG, type Workload } from './graphs.ts';
 import { quickjsHand } from './quickjs-hand.ts';
@@ -65,7 +65,8 @@ const BIG_EV: InEvent = { kind: 'ws.message', conn: BIG, data: 'tick' };
 async function vmVariant(w: Workload, target: string): Promise<Variant> {
   const r = compile(w.project);
   if (!r.ok) throw new Error(`bench graph of ${w.nodes} nodes: ${r.diagnostics.map((d) => d.message).join('; ')}`);
-  const { engine, runner } = await createRuntime(r.schedule, { target: target as 'node', mode: 'stepped', transports: {} });
+  await loadRuntime(r.schedule, { target: target as 'node', transports: {} });
+  const { engine, runner } = createRuntime(r.schedule, { target: target as 'node', mode: 'stepped', transports: {} });
   let now = 0;
   const boot = engine.tick(now);
   const bad = boot.find((o) => o.kind === 'error');
