@@ -38,23 +38,35 @@ export interface Ran {
  * is killed by its PID (start execs node, so that PID is the runner's) and
  * the test fails with what it printed.
  */
-export function runStart(dir: string, args: string[], env: NodeJS.ProcessEnv, limitMs: number): Promise<Ran> {
+export function runStart(dir: string, args: string[], env: NodeJS.ProcessEnv, limitMs: number, until?: (stdout: string) => boolean): Promise<Ran> {
   return new Promise((resolve, reject) => {
     const child = spawn(join(dir, 'start'), args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
+    // Once `until` holds, stop it as a supervisor would (SIGTERM: a clean stop, exit 0) rather than
+    // waiting out a --duration that a loaded machine may need all of just to start.
+    const poll = until && setInterval(() => {
+      if (until(stdout)) {
+        clearInterval(poll);
+        process.kill(child.pid!, 'SIGTERM');
+      }
+    }, 50);
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`./start ran past ${limitMs} ms and was killed\nstdout:\n${stdout}\nstderr:\n${stderr}`));
     }, limitMs);
-    child.on('error', (e) => {
+    const done = () => {
       clearTimeout(timer);
+      if (poll) clearInterval(poll);
+    };
+    child.on('error', (e) => {
+      done();
       reject(e);
     });
     child.on('close', (code) => {
-      clearTimeout(timer);
+      done();
       resolve({ code, stdout, stderr });
     });
   });

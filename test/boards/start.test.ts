@@ -68,10 +68,13 @@ describe('a built board folder', () => {
     return telemetry;
   }
 
+  const hello = (server: TelemetryServer) => server.received.some((m) => JSON.parse(m).type === 'hello');
+  const talked = (server: TelemetryServer) => (stdout: string) => hello(server) && WARNING.test(stdout);
+
   function assertTalked(ran: Ran, server: TelemetryServer): void {
     const said = `exit ${ran.code}\nstdout:\n${ran.stdout}\nstderr:\n${ran.stderr}`;
     assert.equal(ran.code, 0, said);
-    assert.ok(server.received.some((m) => JSON.parse(m).type === 'hello'), `the back end got no hello: ${JSON.stringify(server.received)}\n${said}`);
+    assert.ok(hello(server), `the back end got no hello: ${JSON.stringify(server.received)}\n${said}`);
     assert.match(ran.stdout, WARNING, said);
   }
 
@@ -79,24 +82,27 @@ describe('a built board folder', () => {
     it(`${board} starts with ./start on ${host} and talks to a back end`, async function () {
       // Under qemu, Node starts in about 3 s and compiles QuickJS's wasm in about 10 s more; every run is bounded below.
       const stand = host === 'the arm64 stand-in';
-      this.timeout(stand ? 120_000 : 30_000);
+      this.timeout(stand ? 120_000 : 45_000);
       const env = hostEnv(host);
       const folder = deployed(board);
       const server = await backEnd();
-      const ran = await runStart(folder, ['--connect', `Telemetry=${server.url}`, '--duration', stand ? '4' : '2'], env, stand ? 90_000 : 20_000);
+      // It runs until the back end has its hello and the warning is printed; --duration is only the backstop.
+      const ran = await runStart(folder, ['--connect', `Telemetry=${server.url}`, '--duration', stand ? '80' : '25'], env, stand ? 90_000 : 30_000, talked(server));
       assertTalked(ran, server);
       assert.match(ran.stderr, banner);
     });
   }
 
-  it("takes the back end's address from the profile, and --connect over it", async () => {
+  it("takes the back end's address from the profile, and --connect over it", async function () {
+    this.timeout(75_000);
     const server = await backEnd();
     const profile = { name: 'rig', engine: 'node', arch: 'x86_64', node: 18, tickMode: 'fixed', tickRate: 50, connections: { Telemetry: server.url } };
     const board = deployed(profile);
     const env = hostEnv('this machine');
-    assertTalked(await runStart(board, ['--duration', '2'], env, 20_000), server);
-    const refused = await runStart(board, ['--connect', 'Telemetry=ws://127.0.0.1:9', '--duration', '1'], env, 20_000);
-    assert.match(refused.stdout, /telemetry link error: Telemetry: connection refused by 127\.0\.0\.1:9/);
+    assertTalked(await runStart(board, ['--duration', '25'], env, 30_000, talked(server)), server);
+    const REFUSED = /telemetry link error: Telemetry: connection refused by 127\.0\.0\.1:9/;
+    const refused = await runStart(board, ['--connect', 'Telemetry=ws://127.0.0.1:9', '--duration', '25'], env, 30_000, (out) => REFUSED.test(out));
+    assert.match(refused.stdout, REFUSED);
   });
 
   it('refuses a Node.js older than the profile asks for, exit 1', async () => {
