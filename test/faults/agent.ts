@@ -72,7 +72,7 @@ tell({ type: 'started', rss: process.memoryUsage.rss() });
 // ── pulsewire ──────────────────────────────────────────────────────────
 
 async function runPulsewire(): Promise<() => Promise<void>> {
-  const [{ readFileSync }, { decode }, { createRuntime }, { overrideConnections }, { createWebSocketTransport }, { createSocketIoTransport }] =
+  const [{ readFileSync }, { decode }, { createRuntime, loadRuntime }, { overrideConnections }, { createWebSocketTransport }, { createSocketIoTransport }] =
     await Promise.all([
       import('node:fs'),
       import('../../runtime/schedule/index.ts'),
@@ -83,6 +83,8 @@ async function runPulsewire(): Promise<() => Promise<void>> {
     ]);
   // The harness compiled the project: a board loads a .pws and never compiles.
   const schedule = overrideConnections(decode(readFileSync(cfg.pws!)), { Link: cfg.url });
+  const transports = { ws: watched(createWebSocketTransport), sio: watched(createSocketIoTransport) };
+  await loadRuntime(schedule, { target: cfg.engine, transports }); // the QuickJS module, for that target
   const { runner } = createRuntime(schedule, {
     target: cfg.engine,
     mode: cfg.mode ?? 'on-demand',
@@ -90,7 +92,7 @@ async function runPulsewire(): Promise<() => Promise<void>> {
     log: { warn: () => {} },
     onEvent: (ev, accepted) => onEvent(ev, accepted),
     onOutput: (o) => onOutput(o),
-    transports: { ws: watched(createWebSocketTransport), sio: watched(createSocketIoTransport) },
+    transports,
   });
   void runner.start();
   return () => runner.stop();
