@@ -13,11 +13,21 @@
 import type { InEvent, Command, Output } from '../runtime/vm/io.ts';
 import type { Value } from '../runtime/values.ts';
 import type { ConnectionEntry } from '../runtime/schedule/schedule.ts';
+import type { Limits } from '../runtime/limits.ts';
 
 /** Where transports deliver events: the VM's bounded inbound queue. */
 export interface EventSink {
   /** Queues an event for the next tick. Never throws; overflow is counted and reported by the VM. */
   post(ev: InEvent): void;
+  /**
+   * Backpressure: true when the queue can take no more of connection
+   * `conn`'s input until the next tick has run (its share of the queue is
+   * used up). A transport then stops reading that connection's socket, so
+   * that TCP flow control holds the sender, keeps what still arrives (what
+   * the library had already read: bounded) and posts it, in order, when
+   * drained() says there is room. Optional: a sink without it is never full.
+   */
+  full?(conn: number): boolean;
 }
 
 /** Diagnostic lines of the host (never secrets). */
@@ -48,6 +58,13 @@ export interface Transport {
   /** The earliest pending deadline in tick-clock ms, if any. */
   nextDeadline(): number | undefined;
   /**
+   * Called by the host after every tick: the queue has room again, so
+   * connections that stopped reading for backpressure post what they kept
+   * and read again (see EventSink.full). Optional: a transport without it
+   * never stops reading.
+   */
+  drained?(): void;
+  /**
    * Connections now waiting on the network or on a library's wall-clock
    * timer (connecting, reconnecting, closing). A virtual clock (the HIL kit)
    * runs no faster than real time while this is above 0, so that it cannot
@@ -73,6 +90,8 @@ export interface TickEngine {
   nextDue(): number | undefined;
   /** Every variable by qualified name (`speed`, `Dashboard/speed`). */
   variables(): Record<string, Value>;
+  /** The bounds in force (the host reads the queue's capacity for backpressure); default: the schedule's. */
+  readonly limits?: Limits;
   /** Releases what the engine holds (a sandbox); idempotent. */
   dispose?(): void;
 }

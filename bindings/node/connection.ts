@@ -94,16 +94,72 @@ export abstract class Connection {
 
   // ── posting ───────────────────────────────────────────────────────────
 
-  /** Queues an event for the next tick and wakes an on-demand host. */
+  /**
+   * Queues an event for the next tick and wakes an on-demand host — or,
+   * when the queue has no room for this connection (backpressure), keeps it
+   * and stops reading the socket. Once something is kept, every later event
+   * of this connection is kept behind it, so the graph sees them in order.
+   */
   protected post(ev: InEvent): void {
-    const { sink, wake } = this.hub.ctx;
+    const sink = this.hub.ctx.sink;
+    if (this.kept.length > 0 || sink.full?.(this.index)) {
+      this.kept.push(ev);
+      return this.holdReading();
+    }
     sink.post(ev);
+    this.wake();
+    if (sink.full?.(this.index)) this.holdReading();
+  }
+
+  private wake(): void {
     try {
-      wake?.();
+      this.hub.ctx.wake?.();
     } catch {
       // A host's wake-up hook must not break the transport.
     }
   }
+
+  // ── backpressure ──────────────────────────────────────────────────────
+
+  /**
+   * Events that arrived while the queue had no room for this connection:
+   * what the library had read before the socket stopped (at most a read's
+   * worth and one message), and what followed them. Posted by drained().
+   */
+  private kept: InEvent[] = [];
+  /** Reading is stopped for backpressure (pauseReading() was called, resumeReading() not yet). */
+  private held = false;
+
+  /** Stopped reading for backpressure, or events waiting to be posted: the peer is not silent, we are not listening. */
+  protected get backpressured(): boolean {
+    return this.held || this.kept.length > 0;
+  }
+
+  private holdReading(): void {
+    this.held = true;
+    // Every time, not once: a socket opened since (a reconnect) must stop too. Idempotent in the protocols.
+    this.pauseReading();
+  }
+
+  /** The host ran a tick: post what was kept while there is room, then read again. */
+  drained(): void {
+    const sink = this.hub.ctx.sink;
+    let n = 0;
+    while (n < this.kept.length && !sink.full?.(this.index)) sink.post(this.kept[n++]);
+    if (n > 0) {
+      this.kept = this.kept.slice(n);
+      this.wake();
+    }
+    if (this.kept.length === 0 && this.held && !sink.full?.(this.index)) {
+      this.held = false;
+      this.resumeReading();
+    }
+  }
+
+  /** Stops reading the socket (backpressure); the protocol's. Default: nothing to stop. */
+  protected pauseReading(): void {}
+  /** Reads the socket again. */
+  protected resumeReading(): void {}
 
   /** The one error framing: `<label>: <text>`, secrets masked. */
   protected postError(code: ErrorCode, text: string, ns?: string): void {
@@ -265,6 +321,11 @@ export function nodeTransport<C extends Connection>(ctx: TransportContext, spec:
       let n = 0;
       if (!closing) for (const c of conns.values()) if (c.inFlight) n++;
       return n;
+    },
+
+    drained(): void {
+      if (closing) return;
+      for (const c of conns.values()) c.guarded(() => c.drained());
     },
 
     close(): Promise<void> {

@@ -111,6 +111,27 @@ class SioConnection extends Connection {
     }
   }
 
+  /**
+   * Backpressure: Socket.IO has no pause of its own, so the reading stops
+   * beneath it, at the Engine.IO transport's WebSocket (a `ws` socket,
+   * whose pause() stops the TCP socket): the server's packets wait in TCP.
+   * The long-polling transport cannot be paused (each poll is a request the
+   * library makes by itself); there the kept events are what bounds memory.
+   */
+  protected override pauseReading(): void {
+    this.engineSocket()?.pause?.();
+  }
+
+  protected override resumeReading(): void {
+    this.engineSocket()?.resume?.();
+  }
+
+  /** The `ws` socket under the Engine.IO transport in use, if it is the WebSocket one (a protected member: reached untyped). */
+  private engineSocket(): { pause?(): void; resume?(): void } | undefined {
+    const engine = this.manager?.engine as unknown as { transport?: { ws?: { pause?(): void; resume?(): void } } } | undefined;
+    return engine?.transport?.ws;
+  }
+
   /** Connecting and reconnecting run on the library's wall-clock timers (see the header). */
   get inFlight(): boolean {
     return this.state === 'connecting' || this.state === 'retrying';

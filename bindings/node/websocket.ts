@@ -69,6 +69,8 @@ class WsConnection extends Connection {
   /** Heartbeat: the next ping, or the pong that is due. */
   private beat: DeadlineId | undefined;
   private awaitingPong = false;
+  /** A frame or pong arrived since the last ping: the peer is alive, whatever became of that ping. */
+  private heardSincePing = false;
   /** A Start arrived while closing: connect again once the close completes. */
   private restart = false;
   /** sendWhileClosed 'queue': messages held for the next open. */
@@ -354,6 +356,19 @@ class WsConnection extends Connection {
     }
   }
 
+  protected override heard(): void {
+    this.heardSincePing = true;
+  }
+
+  // ws stops its socket and emits what it had already read (kept by the core); resume() reads on.
+  protected override pauseReading(): void {
+    this.sock?.pause();
+  }
+
+  protected override resumeReading(): void {
+    this.sock?.resume();
+  }
+
   private onPong(): void {
     this.heard();
     if (!this.awaitingPong) return;
@@ -392,9 +407,16 @@ class WsConnection extends Connection {
     this.beat = this.after(intervalMs, () => {
       this.beat = undefined;
       this.awaitingPong = true;
+      this.heardSincePing = false;
       this.sock?.ping();
       this.beat = this.after(timeoutMs, () => {
         this.beat = undefined;
+        // The pong may wait behind frames that are still arriving, or that we are not reading
+        // (backpressure): neither is a dead link. Silence is.
+        if (this.heardSincePing || this.backpressured) {
+          this.awaitingPong = false;
+          return this.armPing();
+        }
         const reason = `no pong within ${timeoutMs} ms`;
         this.postError('heartbeat_timeout', `${this.at.peer} sent ${reason} (half-open link?)`);
         this.detach();

@@ -12,12 +12,19 @@
 //              virtual clock that advances only then.
 //
 // Each tick: transports.advance(now) → vm.tick(now) → commands to the
-// transports in emission order; every output also goes to onOutput.
+// transports in emission order → transports.drained(); every output also
+// goes to onOutput.
+//
+// Backpressure: the sink tells a transport when a connection's share of the
+// queue is used up (full); the connection stops reading its socket until
+// drained() after the next tick, so a flood waits in TCP, not in memory,
+// and nothing is refused (docs/CONNECTIONS.md, "Backpressure").
 
 import type { InEvent, Output, Command } from '../../runtime/vm/io.ts';
 import type { Schedule } from '../../runtime/schedule/schedule.ts';
 import type { Value } from '../../runtime/values.ts';
 import type { Transport, TransportFactory, HostLog, TickEngine } from '../../bindings/types.ts';
+import { resolveLimits } from '../../runtime/limits.ts';
 
 export type { TickEngine };
 
@@ -61,6 +68,12 @@ export class Runner {
   /** on-demand: a tick is queued as a microtask (woken from an I/O callback). */
   private microtask = false;
   private inTick = false;
+  /** Backpressure: events of each connection taken into the queue since the last tick. */
+  private readonly inQueue: number[];
+  /** How many events of one connection the queue takes between two ticks before the connection stops reading. */
+  private readonly share: number;
+  /** The last tick left events in the queue (its budget ran out): every connection stops reading until one does not. */
+  private backlog = false;
   private readonly onMicrotask = () => {
     this.microtask = false;
     if (!this.immediate) this.loop();
@@ -81,9 +94,12 @@ export class Runner {
     this.period = 1000 / (opts.tickRateHz ?? schedule.meta.tickRateHz);
     this.clock = opts.clock ?? (() => performance.now());
     this.done = new Promise((r) => (this.resolveDone = r));
+    this.inQueue = new Array<number>(schedule.connections.length).fill(0);
+    const capacity = resolveLimits(schedule.meta.limits, engine.limits).queueCapacity;
+    this.share = Math.max(1, Math.floor((capacity * BACKPRESSURE_SHARE) / Math.max(1, schedule.connections.length)));
     const ctx = {
       connections: schedule.connections,
-      sink: { post: (ev: InEvent) => this.post(ev) },
+      sink: { post: (ev: InEvent) => this.post(ev), full: (conn: number) => this.full(conn) },
       log: opts.log ?? { warn: (t: string) => console.error(`warning: ${t}`) },
       env: opts.env ?? {},
       seed: schedule.meta.randomSeed,
@@ -138,8 +154,14 @@ export class Runner {
 
   private post(ev: InEvent): void {
     const ok = this.engine.post(ev);
+    if (ok && ev.conn >= 0 && ev.conn < this.inQueue.length) this.inQueue[ev.conn]++;
     this.opts.onEvent?.(ev, ok);
     this.wake();
+  }
+
+  /** Backpressure (EventSink.full): the connection's share of the queue is used up, or the last tick left a backlog. */
+  private full(conn: number): boolean {
+    return this.backlog || (this.inQueue[conn] ?? 0) >= this.share;
   }
 
   private wake(): void {
@@ -183,11 +205,16 @@ export class Runner {
       this.running = false;
       queueMicrotask(() => void this.stop());
     }
+    // The tick took what was queued, unless its budget ran out: then every connection waits for the backlog.
+    this.inQueue.fill(0);
+    this.backlog = this.engine.hasPendingWork();
     for (const o of outputs) {
       this.opts.onOutput?.(o, tick, now);
       if (o.kind.startsWith('ws.')) this.transports.ws?.handle(o as Command);
       else if (o.kind.startsWith('sio.')) this.transports.sio?.handle(o as Command);
     }
+    this.transports.ws?.drained?.();
+    this.transports.sio?.drained?.();
     this.opts.onTick?.(tick, now, outputs);
     if (this.opts.maxTicks !== undefined && this.tickCount >= this.opts.maxTicks) {
       this.running = false;
@@ -267,6 +294,13 @@ export class Runner {
   }
 }
 
+/**
+ * Backpressure: the part of the queue's capacity the connections' input may
+ * fill between two ticks, shared equally among the schedule's connections.
+ * The rest stays free, so that only what nothing can slow (a bound that
+ * truly cannot hold) ever meets the VM's own overflow report.
+ */
+const BACKPRESSURE_SHARE = 3 / 4;
 /** fixed mode: how long before a tick is due its timer fires; a precise wait covers the rest. */
 const FIXED_EARLY_MS = 1.5;
 /** What Atomics.wait sleeps on (never notified: only its timeout ends a wait). */

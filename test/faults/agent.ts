@@ -157,12 +157,14 @@ function watched(factory: TransportFactory): TransportFactory {
           }
           ctx.sink.post(ev);
         },
+        full: ctx.sink.full ? (conn: number) => ctx.sink.full!(conn) : undefined,
       },
     });
     return {
       advance: (n) => t.advance(n),
       nextDeadline: () => t.nextDeadline(),
       inFlight: t.inFlight ? () => t.inFlight!() : undefined,
+      drained: t.drained ? () => t.drained!() : undefined,
       close: () => t.close(),
       handle(cmd: Command) {
         handling = true;
