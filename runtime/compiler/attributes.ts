@@ -9,6 +9,9 @@ import { closest as suggest, shorten } from '../suggest.ts';
 
 export type NodeReport = (code: CompileCode, message: string) => void;
 
+/** Bounds of attribute values: a count (Input Count, Pulse Count), a list (Cases), a list of types (Parameters). The schema states them too. */
+export const ATTRIBUTE_BOUNDS = { intMax: 10_000, listMax: 10_000, typesMax: 64 } as const;
+
 /** Fills defaults into node.attrs and checks every attribute; false when the node's pins cannot be known. */
 export function resolveAttributes(node: RNode, at: NodeReport): boolean {
   const specs = node.spec.attributes;
@@ -52,8 +55,8 @@ export function attributeProblem(s: AttrSpec, v: unknown): string | undefined {
     case 'bool':
       return typeof v === 'boolean' ? undefined : 'must be true or false';
     case 'int':
-      return Number.isInteger(v) && (v as number) >= (s.min ?? -Infinity) && (v as number) <= 10_000
-        ? undefined : `must be a whole number from ${s.min ?? 0} to 10000`;
+      return Number.isInteger(v) && (v as number) >= (s.min ?? 0) && (v as number) <= ATTRIBUTE_BOUNDS.intMax
+        ? undefined : `must be a whole number from ${s.min ?? 0} to ${ATTRIBUTE_BOUNDS.intMax}`;
     case 'number':
       return typeof v === 'number' && Number.isFinite(v) ? undefined : 'must be a number';
     case 'enum':
@@ -61,9 +64,9 @@ export function attributeProblem(s: AttrSpec, v: unknown): string | undefined {
     case 'type':
       return isTypeName(v) ? undefined : `must be a data type (${Object.keys(TYPES).join(', ')})`;
     case 'types':
-      return Array.isArray(v) && v.every(isTypeName) && v.length <= 64 ? undefined : 'must be a list of data types';
+      return Array.isArray(v) && v.every(isTypeName) && v.length <= ATTRIBUTE_BOUNDS.typesMax ? undefined : 'must be a list of data types';
     case 'list':
-      return Array.isArray(v) && v.length <= 10_000 ? undefined : 'must be a list';
+      return Array.isArray(v) && v.length <= ATTRIBUTE_BOUNDS.listMax ? undefined : 'must be a list';
     case 'any':
       return undefined;
   }
