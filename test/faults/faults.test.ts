@@ -25,8 +25,8 @@ describe('faults (short tier; `npm run faults` has the whole matrix)', function 
   for (const scenario of SCENARIOS.filter((s) => s.short)) {
     for (const proto of scenario.protos as Proto[]) {
       for (const engine of ['node', 'quickjs'] as Engine[]) {
-        it(`${scenario.title} — ${proto === 'ws' ? 'WebSocket' : 'Socket.IO'}, ${engine}`, async () => {
-          const v = await runCase(bundles, { scenario, proto, client: 'pulsewire', engine, short: true });
+        it(`${scenario.title} — ${proto === 'ws' ? 'WebSocket' : 'Socket.IO'}, ${engine}${scenario.shortMode ? `, ${scenario.shortMode} mode` : ''}`, async () => {
+          const v = await runCase(bundles, { scenario, proto, client: 'pulsewire', engine, short: true, mode: scenario.shortMode });
           assert.deepEqual(v.problems, [], `${scenario.id}: ${JSON.stringify({ ...v, problems: undefined })}`);
           // The accounting covers something: ups went out before the fault, and each is accounted for.
           assert.ok(v.sent >= 3, `only ${v.sent} ups sent`);
