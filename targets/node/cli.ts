@@ -173,6 +173,46 @@ give the same bytes; manifest.json holds the size and sha256 of every file.`,
       return 0;
     },
   },
+  graph: {
+    summary: 'draw a project\'s graphs (or a schedule\'s, from its debug map) as SVG or one HTML page',
+    usage: 'pulsewire graph <project.json|file.pws> [--scope NAME] [-o out.svg|out.html] [--format svg|html]',
+    options: { out: { type: 'string', short: 'o' }, scope: { type: 'string' }, format: { type: 'string' } },
+    help: `  -o, --out FILE    where to write the picture (default: the input's name with .svg or .html)
+  --scope NAME      only this scope (Project, a scene's or a function's name, or Scene:NAME)
+  --format FORMAT   svg (one picture, the scopes one under another) or html (a page with every
+                    scope); default: from the -o file's extension, else svg
+
+Each scope is laid out left to right (ELK layered): nodes as boxes with their
+input pins left and output pins right, pulse links as arrows, data links coloured
+by type. Problems of the project are marked on the nodes they are about (and
+printed; exit 1). The same input gives the same bytes (docs/PICTURES.md).`,
+    async run({ values, positionals }) {
+      const file = one(positionals, 'a project or schedule file');
+      const out = values.out as string | undefined;
+      const format = (values.format as string | undefined) ?? (out?.toLowerCase().endsWith('.html') ? 'html' : 'svg');
+      if (format !== 'svg' && format !== 'html') throw new UsageError(`--format must be svg or html, not "${format}"`);
+      const g = await import('../pictures/graph-command.ts');
+      let text: string;
+      let problems: string[];
+      try {
+        const r = g.readDiagram(file);
+        problems = r.problems;
+        text = await g.render(g.pickScopes(r.diagram, values.scope as string | undefined), format);
+      } catch (e) {
+        if (e instanceof g.GraphError) throw new Failure(e.message);
+        throw e;
+      }
+      const target = out ?? file.replace(/\.(json|pws)$/i, '') + '.' + format;
+      try {
+        writeFileSync(target, text);
+      } catch (e) {
+        throw new Failure(`cannot write ${target}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
+      for (const p of problems) process.stderr.write(p + '\n');
+      process.stdout.write(`${target}: ${Buffer.byteLength(text)} bytes${problems.length ? `, ${problems.length} problem${problems.length === 1 ? '' : 's'} marked` : ''}\n`);
+      return problems.length ? 1 : 0;
+    },
+  },
   demo: {
     summary: 'run the telemetry demo against a back end started in this process',
     usage: 'pulsewire demo [--duration SECONDS]',
