@@ -83,6 +83,14 @@ export type TransportFactory = (ctx: TransportContext) => Transport;
  * that bindings (the QuickJS engine, replay) implement or consume it
  * without importing upwards.
  */
+/** What the last tick cost and which chains it ran (the timeline and the inspector show it). */
+export interface TickStats {
+  /** Budget charged by the tick (limits.tickBudget is the most). */
+  cost: number;
+  /** Entry pcs of the chains it ran, in order, at most TICK_STATS_CHAINS (a reused array: copy to keep). */
+  chains: readonly number[];
+}
+
 export interface TickEngine {
   post(ev: InEvent): boolean;
   tick(now: number): Output[];
@@ -92,6 +100,8 @@ export interface TickEngine {
   variables(): Record<string, Value>;
   /** The bounds in force (the host reads the queue's capacity for backpressure); default: the schedule's. */
   readonly limits?: Limits;
+  /** The last tick's cost and chains; optional for engines that cannot tell. */
+  lastTick?(): TickStats;
   /** Releases what the engine holds (a sandbox); idempotent. */
   dispose?(): void;
 }

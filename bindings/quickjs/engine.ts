@@ -41,7 +41,7 @@ import type { QuickJSContext, QuickJSHandle, QuickJSRuntime } from 'quickjs-emsc
 import type { Schedule } from '../../runtime/schedule/schedule.ts';
 import type { InEvent, Output, RuntimeError } from '../../runtime/vm/io.ts';
 import type { Value } from '../../runtime/values.ts';
-import type { TickEngine } from '../types.ts';
+import type { TickEngine, TickStats } from '../types.ts';
 import type { HostLog } from '../types.ts';
 import { encode } from '../../runtime/schedule/index.ts';
 import { EventQueue } from '../../runtime/vm/queue.ts';
@@ -139,6 +139,7 @@ export class QuickJsEngine implements TickEngine {
   /** Out of memory or interrupted: the runtime is discarded, not disposed. */
   private broken = false;
   private guest: GuestState = { pending: true, queued: 0 };
+  private stats: TickStats = { cost: 0, chains: [] };
   private vars: Record<string, Value> = {};
   private varsStale = true;
   private ticksSinceCheck = 0;
@@ -209,6 +210,11 @@ export class QuickJsEngine implements TickEngine {
     return q.push(ev);
   }
 
+  /** The last tick's cost and chains, as the guest VM reported them. */
+  lastTick(): TickStats {
+    return this.stats;
+  }
+
   tick(now: number): Output[] {
     if (this.stopped) throw new Error(this.stopped);
     const input = this.takeBatch(now);
@@ -224,11 +230,14 @@ export class QuickJsEngine implements TickEngine {
       const n = reader.header(OUT.count);
       for (let i = 0; i < n; i++) out.push(reader.output());
       const nextDue = reader.header(OUT.nextDue);
-      return { out, pending: reader.header(OUT.pending) === 1, nextDue: Number.isNaN(nextDue) ? undefined : nextDue, queued: reader.header(OUT.queued) };
+      const ran: number[] = [];
+      for (let i = 0; i < reader.header(OUT.chains); i++) ran.push(reader.header(OUT.chainsAt + i));
+      return { out, pending: reader.header(OUT.pending) === 1, nextDue: Number.isNaN(nextDue) ? undefined : nextDue, queued: reader.header(OUT.queued), cost: reader.header(OUT.cost), ran };
     });
     if (!r.ok) return [this.stop(r.fatal)];
-    const { out, ...state } = r.value;
+    const { out, cost, ran, ...state } = r.value;
     this.guest = { pending: state.pending, nextDue: state.nextDue, queued: state.queued };
+    this.stats = { cost, chains: ran };
     this.varsStale = true;
     // An allocation over setMemoryLimit throws inside a chain, and the VM reports it like any other
     // exception; the guest carries on, but its heap is at the backstop: stop it.

@@ -29,6 +29,9 @@ export interface Divergence {
   what: string;
   expected: string;
   actual: string;
+  /** The whole tick's outputs, recorded and replayed (as far as the tick ran), for a report that shows them side by side. */
+  expectedOutputs: string[];
+  actualOutputs: string[];
 }
 
 export type ReplayResult =
@@ -74,8 +77,9 @@ export function replay(opts: ReplayOptions): ReplayResult {
       if (t.tick !== ticks) throw new TraceError(lineNo, `tick ${t.tick} where tick ${ticks} was expected (ticks are consecutive from 0)`);
       if (t.time < lastTime) throw new TraceError(lineNo, `time ${t.time} ms is before the previous tick's ${lastTime} ms`);
       lastTime = t.time;
+      let out: ReturnType<ReplayEngine['tick']> = [];
       const at = (what: string, expected: string, actual: string): ReplayResult => {
-        const divergence = { tick: t.tick, time: t.time, what, expected, actual };
+        const divergence = { tick: t.tick, time: t.time, what, expected, actual, expectedOutputs: t.outputs.map(outputText), actualOutputs: out.map(outputText) };
         return { ok: false, kind: 'diverged', header: header!, divergence, message: describe(divergence) };
       };
       for (const [i, e] of t.events.entries()) {
@@ -86,7 +90,7 @@ export function replay(opts: ReplayOptions): ReplayResult {
         }
       }
       events += t.events.length;
-      const out = engine!.tick(t.time);
+      out = engine!.tick(t.time);
       const n = Math.max(out.length, t.outputs.length);
       for (let i = 0; i < n; i++) {
         const actual = i < out.length ? outputText(out[i]) : NONE;

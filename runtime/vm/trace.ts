@@ -45,7 +45,12 @@ export interface TraceHeader {
   target: string;
   /** Limit overrides the run was given (a board profile's, a test's); a replay uses them too. */
   limits?: Partial<Limits>;
+  /** The schedule's connections by index, for people (a timeline names its lanes by them); optional. */
+  connections?: { name: string; kind: string }[];
 }
+
+/** The header's `connections`: names and kinds only (never a URL: it may carry a credential). */
+export const traceConnections = (s: Schedule): { name: string; kind: string }[] => s.connections.map((c) => ({ name: c.name, kind: c.kind }));
 
 /** One event as the engine saw it: accepted into the queue, or refused (queue full). */
 export interface TickEvent {
@@ -59,6 +64,8 @@ export interface TickRecord {
   time: number;
   events: TickEvent[];
   outputs: Output[];
+  /** The budget the tick charged, when the engine told (left out of a line when 0); never compared by replay. */
+  cost?: number;
 }
 
 /** A malformed trace: the line (1-based) and what is wrong with it. */
@@ -166,6 +173,7 @@ export function encodeTick(r: TickRecord): string {
     line.events = r.events.map((e) => (e.accepted ? encodeRecord(e.ev) : { kind: e.ev.kind, conn: e.ev.conn, dropped: true }));
   }
   if (r.outputs.length > 0) line.outputs = r.outputs.map(encodeRecord);
+  if (r.cost) line.cost = r.cost;
   return JSON.stringify(line);
 }
 
@@ -203,6 +211,9 @@ export function parseHeader(text: string, lineNo = 1): TraceHeader {
   if (h.limits !== undefined && (h.limits === null || typeof h.limits !== 'object' || Array.isArray(h.limits))) {
     throw new TraceError(lineNo, 'the header\'s "limits" must be an object');
   }
+  if (h.connections !== undefined && !(Array.isArray(h.connections) && h.connections.every((c) => typeof c?.name === 'string' && typeof c?.kind === 'string'))) {
+    throw new TraceError(lineNo, 'the header\'s "connections" must be a list of {"name", "kind"}');
+  }
   return h as unknown as TraceHeader;
 }
 
@@ -234,7 +245,8 @@ export function parseTick(text: string, lineNo: number): TickRecord {
       bad(`output ${i}: ${(err as Error).message}`);
     }
   }
-  return { tick: o.tick as number, time: time as number, events, outputs };
+  const cost = Number.isInteger(o.cost) && (o.cost as number) > 0 ? { cost: o.cost as number } : {};
+  return { tick: o.tick as number, time: time as number, events, outputs, ...cost };
 }
 
 /** An event as encodeEvent wrote it (a trace's, or one a control client injects); throws TraceError. */

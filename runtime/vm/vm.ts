@@ -40,6 +40,9 @@ type Op<N extends OpName> = (typeof OPS)[N]['code'];
 /** An internal event: the scene switch a Load Scene asked for. */
 type Delivery = InEvent | { kind: 'scene'; conn: -1; scene: number };
 
+/** Chains a tick reports as run, at most (the rest ran too, uncounted: a picture needs no more). */
+export const RAN_CAP = 64;
+
 export interface VmOptions {
   /** Overrides of the schedule's limits (a board profile's, a test's). */
   limits?: Partial<Limits>;
@@ -66,6 +69,8 @@ export class Vm {
   private exhausted = false;
   private changed = false;
   private outputsFull = false;
+  /** Entry pcs of the chains this tick ran (the first RAN_CAP of them): for the timeline and the inspector. */
+  private readonly ran: number[] = [];
 
   constructor(readonly schedule: Schedule, opts: VmOptions = {}) {
     this.limits = resolveLimits(schedule.meta.limits, opts.limits);
@@ -102,6 +107,7 @@ export class Vm {
     this.budget = this.limits.tickBudget;
     this.exhausted = false;
     this.outputsFull = false;
+    this.ran.length = 0;
     if (this.resume) {
       const r = this.resume;
       this.resume = undefined;
@@ -150,6 +156,11 @@ export class Vm {
 
   get ticks(): number {
     return this.tickNo;
+  }
+
+  /** The last tick's cost (budget charged) and the entry pcs of the chains it ran (a reused array). */
+  lastTick(): { cost: number; chains: readonly number[] } {
+    return { cost: this.limits.tickBudget - this.budget, chains: this.ran };
   }
 
   get loadedScene(): string | undefined {
@@ -327,6 +338,7 @@ export class Vm {
     let pc = start;
     let sp = 0;
     let budget = this.budget;
+    if (this.ran.length < RAN_CAP) this.ran.push(start);
     try {
       for (;;) {
         if (--budget < 0) {

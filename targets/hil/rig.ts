@@ -12,6 +12,7 @@ import type { Value } from '../../runtime/values.ts';
 import type { TickRecord, TraceHeader } from '../../runtime/vm/trace.ts';
 import { activity, describeMatcher, matches, type Matcher } from './backends/activity.ts';
 import { formatTicks, show } from './format.ts';
+import { writeFailureReport } from './report.ts';
 
 export interface RigInfo {
   target: string;
@@ -64,6 +65,8 @@ export interface RigOptions {
   showTicks?: number;
   /** Console lines and errors kept (default 10 000 each; older ones are counted, not kept). */
   keepLines?: number;
+  /** Ticks the failure report's timeline shows (default 600: ten seconds at 60 Hz). */
+  reportTicks?: number;
 }
 
 /** Anything whose received messages a test asserts on (the kit's back ends). */
@@ -80,6 +83,9 @@ export class Rig {
   private readonly errs: Array<RuntimeError & { tick: number }> = [];
   private linesLost = 0;
   private readonly ring: TickRecord[] = [];
+  /** The recent ticks a failure report draws (a bounded ring, like `ring`). */
+  private readonly history: TickRecord[] = [];
+  private readonly reportTicks: number;
   private lastActivity = activity();
   private readonly showTicks: number;
   private readonly keepLines: number;
@@ -87,6 +93,7 @@ export class Rig {
   constructor(private readonly ctl: Controller, initial: RigState, opts: RigOptions = {}) {
     this.showTicks = opts.showTicks ?? 20;
     this.keepLines = opts.keepLines ?? 10_000;
+    this.reportTicks = Math.max(1, opts.reportTicks ?? 600);
     this.apply(initial);
     ctl.onTick((r) => this.record(r));
   }
@@ -238,8 +245,10 @@ export class Rig {
   /** Throws an AssertionError that names the tick and shows the recent trace. */
   fail(message: string, detail: { actual?: unknown; expected?: unknown } = {}): never {
     const lost = this.linesLost > 0 ? `\n(${this.linesLost} older console lines and errors were not kept)` : '';
+    const text = `${this.tick_ === 0 ? 'before the first tick' : `at tick ${this.tick_ - 1} (t=${round(this.now_)} ms)`} on ${this.target}: ${message}`;
+    const report = writeFailureReport(this.ctl.info, this.history, { tick: Math.max(0, this.tick_ - 1), time: this.now_, message: text });
     throw new AssertionError({
-      message: `${this.tick_ === 0 ? 'before the first tick' : `at tick ${this.tick_ - 1} (t=${round(this.now_)} ms)`} on ${this.target}: ${message}\n${formatTicks(this.recent())}${lost}`,
+      message: `${text}\n${formatTicks(this.recent())}${lost}${report}`,
       actual: detail.actual,
       expected: detail.expected,
       operator: 'rig',
@@ -269,6 +278,8 @@ export class Rig {
     }
     this.ring.push(r);
     if (this.ring.length > this.showTicks) this.ring.shift();
+    this.history.push(r);
+    if (this.history.length > this.reportTicks) this.history.shift();
   }
 
   private keep<T>(list: T[], item: T): void {

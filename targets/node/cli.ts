@@ -124,9 +124,11 @@ Console lines go to stdout as "[level] text", variable changes as "name = value"
   },
   replay: {
     summary: 'replay a recorded trace with no network and check every output is identical',
-    usage: 'pulsewire replay <project.json|file.pws> TRACE [--target node|quickjs]',
-    options: { target: { type: 'string' } },
+    usage: 'pulsewire replay <project.json|file.pws> TRACE [--target node|quickjs] [--report out.html|out.svg]',
+    options: { target: { type: 'string' }, report: { type: 'string' } },
     help: `  --target TARGET   the engine to replay on: node (default) or quickjs
+  --report FILE     also write the run's timeline (HTML, or SVG for a .svg name) with the first
+                    divergence marked and that tick's expected and actual outputs side by side
 
 Feeds the trace's events into the engine tick by tick, at the recorded
 times, and compares every output with the recording (docs/TRACES.md).
@@ -140,6 +142,14 @@ actual), for a trace of another schedule, or for a malformed line (its number).`
       const { replayFile } = await import('./replay-command.ts');
       const verdict = await replayFile(schedule, positionals[1], target as TargetName);
       (verdict.code === 0 ? process.stdout : process.stderr).write(verdict.message + '\n');
+      const report = values.report as string | undefined;
+      if (report !== undefined && (verdict.code === 0 || verdict.divergence)) {
+        const tl = await import('../pictures/timeline-command.ts');
+        const d = verdict.divergence;
+        const text = tl.replayReport(positionals[1], d && { tick: d.tick, time: d.time, what: d.what, expected: d.expectedOutputs, actual: d.actualOutputs }, report.toLowerCase().endsWith('.svg') ? 'svg' : 'html');
+        writeOut(report, text);
+        process.stderr.write(`report: ${report}\n`);
+      }
       return verdict.code;
     },
   },
@@ -173,6 +183,37 @@ give the same bytes; manifest.json holds the size and sha256 of every file.`,
       return 0;
     },
   },
+  timeline: {
+    summary: 'draw a recorded trace as a timeline: connections, variables, budget, console lines and errors',
+    usage: 'pulsewire timeline <trace.jsonl> [-o out.html|out.svg] [--format html|svg]',
+    options: { out: { type: 'string', short: 'o' }, format: { type: 'string' } },
+    help: `  -o, --out FILE    where to write it (default: the trace's name with .html)
+  --format FORMAT   html (the picture and every console line and error) or svg (the picture
+                    with the first lines listed under it); default: from the -o file's extension
+
+Ticks along the time axis (dark: a tick that took or gave something), the budget
+each tick used, a lane per connection (events in above its state: connecting,
+open, closed; commands out below), each variable as a step plot, console lines
+and runtime errors where they happened (docs/PICTURES.md).`,
+    async run({ values, positionals }) {
+      const file = one(positionals, 'a trace file');
+      const out = values.out as string | undefined;
+      const format = (values.format as string | undefined) ?? (out?.toLowerCase().endsWith('.svg') ? 'svg' : 'html');
+      if (format !== 'svg' && format !== 'html') throw new UsageError(`--format must be html or svg, not "${format}"`);
+      const tl = await import('../pictures/timeline-command.ts');
+      let text: string;
+      try {
+        text = tl.renderTimeline(tl.readTimeline(file), format);
+      } catch (e) {
+        if (e instanceof tl.TimelineError) throw new Failure(e.message);
+        throw e;
+      }
+      const target = out ?? file.replace(/\.jsonl?$/i, '') + '.' + format;
+      writeOut(target, text);
+      process.stdout.write(`${target}: ${Buffer.byteLength(text)} bytes\n`);
+      return 0;
+    },
+  },
   graph: {
     summary: 'draw a project\'s graphs (or a schedule\'s, from its debug map) as SVG or one HTML page',
     usage: 'pulsewire graph <project.json|file.pws> [--scope NAME] [-o out.svg|out.html] [--format svg|html]',
@@ -203,11 +244,7 @@ printed; exit 1). The same input gives the same bytes (docs/PICTURES.md).`,
         throw e;
       }
       const target = out ?? file.replace(/\.(json|pws)$/i, '') + '.' + format;
-      try {
-        writeFileSync(target, text);
-      } catch (e) {
-        throw new Failure(`cannot write ${target}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-      }
+      writeOut(target, text);
       for (const p of problems) process.stderr.write(p + '\n');
       process.stdout.write(`${target}: ${Buffer.byteLength(text)} bytes${problems.length ? `, ${problems.length} problem${problems.length === 1 ? '' : 's'} marked` : ''}\n`);
       return problems.length ? 1 : 0;
@@ -258,6 +295,14 @@ function posNum(s: string, name: string): number {
   const n = Number(s);
   if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${name} must be a number above 0, not "${s}"`);
   return n;
+}
+
+function writeOut(file: string, text: string): void {
+  try {
+    writeFileSync(file, text);
+  } catch (e) {
+    throw new Failure(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
 }
 
 async function load(file: string): Promise<Schedule> {

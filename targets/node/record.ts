@@ -3,7 +3,7 @@
 
 import type { Schedule } from '../../runtime/schedule/schedule.ts';
 import type { Limits } from '../../runtime/limits.ts';
-import { scheduleChecksum, TRACE_FORMAT, TRACE_VERSION } from '../../runtime/vm/trace.ts';
+import { scheduleChecksum, traceConnections, TRACE_FORMAT, TRACE_VERSION } from '../../runtime/vm/trace.ts';
 import { TraceRecorder } from '../shared/recorder.ts';
 import { openTraceWriter } from './trace-file.ts';
 
@@ -36,6 +36,7 @@ export function startRecording(
       mode: run.mode,
       target: run.target,
       ...(run.limits ? { limits: run.limits } : {}),
+      connections: traceConnections(schedule),
     },
     { write: (line) => w.write(line), keep: 1 },
   );

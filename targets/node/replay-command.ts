@@ -7,11 +7,14 @@ import type { Schedule } from '../../runtime/schedule/schedule.ts';
 import { scheduleChecksum } from '../../runtime/vm/trace.ts';
 import { replay } from '../../bindings/replay/index.ts';
 import { createRuntime, loadRuntime, type TargetName } from '../runtime.ts';
+import type { Divergence } from '../../bindings/replay/replay.ts';
 import type { TickEngine } from '../shared/runner.ts';
 import { readTraceLines } from './trace-file.ts';
 
 export interface ReplayVerdict {
   code: 0 | 1;
+  /** The first divergence, when there is one. */
+  divergence?: Divergence;
   /** For stdout (success) or stderr (failure), one or more lines. */
   message: string;
   ticksPerSecond?: number;
@@ -41,7 +44,7 @@ export async function replayFile(schedule: Schedule, traceFile: string, target: 
         message: `${traceFile}: identical on ${target}: ${r.ticks} ticks, ${r.events} events, ${r.outputs} outputs (recorded on ${r.header.target}; ${rate} ticks/s)`,
       };
     }
-    return { code: 1, message: `${traceFile}: ${r.message}` };
+    return { code: 1, message: `${traceFile}: ${r.message}`, ...(r.kind === 'diverged' ? { divergence: r.divergence } : {}) };
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ENOENT' || err.code === 'EISDIR' || err.code === 'EACCES') {

@@ -50,7 +50,7 @@ export class TraceRecorder {
     return {
       onEvent: (ev, accepted) => this.onEvent(ev, accepted),
       onOutput: () => this.onOutput(),
-      onTick: (tick, now, outputs) => this.onTick(tick, now, outputs),
+      onTick: (tick, now, outputs, stats) => this.onTick(tick, now, outputs, stats?.cost),
     };
   }
 
@@ -73,9 +73,9 @@ export class TraceRecorder {
     this.outputsStarted = true;
   }
 
-  private onTick(tick: number, now: number, outputs: Output[]): void {
+  private onTick(tick: number, now: number, outputs: Output[], cost: number | undefined): void {
     // The engine's own array, handed over after the tick: copy so a later reuse cannot change the record.
-    const r: TickRecord = { tick, time: now, events: this.pending, outputs: outputs.slice() };
+    const r: TickRecord = { tick, time: now, events: this.pending, outputs: outputs.slice(), ...(cost ? { cost } : {}) };
     this.pending = this.later;
     this.later = [];
     this.outputsStarted = false;
@@ -95,6 +95,6 @@ export function chain(...all: Array<Hooks | undefined>): Hooks {
   return {
     onEvent: (ev, ok) => hs.forEach((h) => h.onEvent?.(ev, ok)),
     onOutput: (o, t, n) => hs.forEach((h) => h.onOutput?.(o, t, n)),
-    onTick: (t, n, out) => hs.forEach((h) => h.onTick?.(t, n, out)),
+    onTick: (t, n, out, st) => hs.forEach((h) => h.onTick?.(t, n, out, st)),
   };
 }

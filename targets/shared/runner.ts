@@ -23,7 +23,7 @@
 import type { InEvent, Output, Command } from '../../runtime/vm/io.ts';
 import type { Schedule } from '../../runtime/schedule/schedule.ts';
 import type { Value } from '../../runtime/values.ts';
-import type { Transport, TransportFactory, HostLog, TickEngine } from '../../bindings/types.ts';
+import type { Transport, TransportFactory, HostLog, TickEngine, TickStats } from '../../bindings/types.ts';
 import { resolveLimits } from '../../runtime/limits.ts';
 
 export type { TickEngine };
@@ -44,7 +44,7 @@ export interface RunnerOptions {
   /** Every event as it enters the queue (recording). */
   onEvent?(ev: InEvent, accepted: boolean): void;
   /** After each tick (tracing, stop conditions). */
-  onTick?(tick: number, now: number, outputs: Output[]): void;
+  onTick?(tick: number, now: number, outputs: Output[], stats?: TickStats): void;
   /** Stop after this many ticks (real-time modes). */
   maxTicks?: number;
   /** The host clock in ms (monotonic); default performance.now(). */
@@ -215,7 +215,7 @@ export class Runner {
     }
     this.transports.ws?.drained?.();
     this.transports.sio?.drained?.();
-    this.opts.onTick?.(tick, now, outputs);
+    this.opts.onTick?.(tick, now, outputs, this.engine.lastTick?.());
     if (this.opts.maxTicks !== undefined && this.tickCount >= this.opts.maxTicks) {
       this.running = false;
       queueMicrotask(() => void this.stop());

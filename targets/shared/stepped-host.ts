@@ -24,7 +24,7 @@ import type { Schedule } from '../../runtime/schedule/schedule.ts';
 import type { Limits } from '../../runtime/limits.ts';
 import type { Value } from '../../runtime/values.ts';
 import { isCommand, type InEvent, type Output } from '../../runtime/vm/io.ts';
-import { scheduleChecksum, TRACE_FORMAT, TRACE_VERSION, type TraceHeader } from '../../runtime/vm/trace.ts';
+import { scheduleChecksum, traceConnections, TRACE_FORMAT, TRACE_VERSION, type TraceHeader } from '../../runtime/vm/trace.ts';
 import type { HostLog } from '../../bindings/types.ts';
 import { createRuntime, nodeTransports, type TargetName } from '../runtime.ts';
 import type { Runner, RunnerOptions, TickEngine } from './runner.ts';
@@ -73,6 +73,7 @@ export function createSteppedRuntime(schedule: Schedule, opts: SteppedRuntimeOpt
     mode: 'stepped',
     target,
     ...(opts.limits && Object.keys(opts.limits).length > 0 ? { limits: opts.limits } : {}),
+    connections: traceConnections(schedule),
   };
   const recorder = new TraceRecorder(header, { write: opts.record, keep: opts.keep });
   let lastAccepted = false;

@@ -44,6 +44,7 @@ describe('record a live run, replay it with no network (CLI)', function () {
       const header = JSON.parse(lines[0]);
       assert.deepEqual({ ...header, schedule: undefined }, {
         format: 'pulsewire-trace', version: 1, schedule: undefined, project: 'telemetry', tickRateHz: 60, mode: 'on-demand', target,
+        connections: [{ name: 'Telemetry', kind: 'ws' }, { name: 'Alerts', kind: 'sio' }],
       });
       const body = lines.slice(1).join('\n');
       for (const what of ['"ws.message"', '"sio.event"', 'above the limit', '"sio.emit"']) assert.ok(body.includes(what), `the trace holds ${what}`);
