@@ -2,6 +2,7 @@
 //   dist/cli.mjs                 the Node CLI and library, dependencies external
 //   dist/guest.js                the QuickJS guest
 //   dist/hil.mjs                 the HIL kit (pulsewire/hil), dependencies external
+//   dist/inspector.js            the live inspector's page (run --inspect)
 //   dist/board-<engine>/         each engine's board runtime (node, quickjs), self-contained
 // Each bundle is one function below.
 //   node build.mjs [--quiet]
@@ -78,6 +79,22 @@ async function buildBoard(engine) {
   return r;
 }
 
+// The inspector's page (targets/inspector/page): one script for the browser,
+// served by `run --inspect` from the package itself (no CDN, no network).
+function buildInspectorPage() {
+  return build({
+    entryPoints: ['targets/inspector/page/main.ts'],
+    outfile: 'dist/inspector.js',
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2020',
+    minify: true,
+    metafile: true,
+    logLevel: 'warning',
+  });
+}
+
 // The QuickJS guest: the VM alone, for a sandbox (docs/HOST-ABI.md). The
 // options live beside the guest, where its host finds them too.
 function buildGuest() {
@@ -102,7 +119,7 @@ function writeLicenses(metafile, out) {
 }
 
 try {
-  for (const r of [await buildCliAndHil(), await buildGuest(), await buildBoard('node'), await buildBoard('quickjs')]) {
+  for (const r of [await buildCliAndHil(), await buildGuest(), await buildInspectorPage(), await buildBoard('node'), await buildBoard('quickjs')]) {
     if (!quiet) for (const [f, o] of Object.entries(r.metafile.outputs)) if (!f.endsWith('.map')) console.log(`${f}  ${o.bytes} bytes`);
   }
 } catch {

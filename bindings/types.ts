@@ -49,6 +49,19 @@ export interface TransportContext {
   wake?(): void;
 }
 
+/** One connection as an observer (the inspector) sees it; reading it never changes the connection. */
+export interface ConnectionStatus {
+  /** Index in the schedule's connection table. */
+  conn: number;
+  state: 'idle' | 'connecting' | 'open' | 'closing' | 'retrying';
+  /** retrying: when the next attempt is due, tick-clock ms (absent where a library's own timer decides: Socket.IO). */
+  retryAt?: number;
+  /** Messages waiting to be sent (the offline queue, the library's send buffer). */
+  queued: number;
+  /** Sends refused by a full offline queue so far. */
+  dropped: number;
+}
+
 /** One protocol family's connections. */
 export interface Transport {
   /** Handles one command of its family (ws.* or sio.*), in emission order. */
@@ -71,6 +84,8 @@ export interface Transport {
    * outrun real I/O. Optional: a transport without it has none.
    */
   inFlight?(): number;
+  /** Every connection's state and counters, for an observer. Optional: a transport without it shows none. */
+  status?(): ConnectionStatus[];
   /** Closes every connection and releases every timer and handle; resolves within a bounded time. */
   close(): Promise<void>;
 }

@@ -18,7 +18,7 @@
 // - deadlines (after/cancel) are on the transport's tick clock and guarded.
 
 import { readFileSync } from 'node:fs';
-import type { Transport, TransportContext } from '../types.ts';
+import type { ConnectionStatus, Transport, TransportContext } from '../types.ts';
 import type { ClosedBy, Command, InEvent } from '../../runtime/vm/io.ts';
 import type { ErrorCode } from '../../runtime/errors.ts';
 import type { ConnectionEntry } from '../../runtime/schedule/schedule.ts';
@@ -52,6 +52,8 @@ export interface TlsSettings {
 
 export abstract class Connection {
   protected state: ReadyState = 'idle';
+  /** retrying: the tick-clock time of the next attempt, when this transport's own deadline decides it. */
+  protected retryAt: number | undefined;
   /**
    * The close event owed for this "up-episode": set by a Start from idle
    * and by every open, cleared when a close is posted — so a graph sees
@@ -91,6 +93,21 @@ export abstract class Connection {
   protected abstract label(ns?: string): string;
   protected abstract errorEvent(code: ErrorCode, message: string, ns?: string): InEvent;
   protected abstract closeEvent(by: ClosedBy, reason: string, code: number): InEvent;
+
+  /** What an observer sees (the inspector): reading it changes nothing. */
+  status(): ConnectionStatus {
+    const s: ConnectionStatus = { conn: this.index, state: this.state, queued: this.waiting(), dropped: this.refusedSends() };
+    if (this.state === 'retrying' && this.retryAt !== undefined) s.retryAt = this.retryAt;
+    return s;
+  }
+  /** Messages waiting to be sent. */
+  protected waiting(): number {
+    return 0;
+  }
+  /** Sends refused so far by a full queue. */
+  protected refusedSends(): number {
+    return 0;
+  }
 
   // ── posting ───────────────────────────────────────────────────────────
 
@@ -326,6 +343,10 @@ export function nodeTransport<C extends Connection>(ctx: TransportContext, spec:
     drained(): void {
       if (closing) return;
       for (const c of conns.values()) c.guarded(() => c.drained());
+    },
+
+    status(): ConnectionStatus[] {
+      return [...conns.values()].map((c) => c.status());
     },
 
     close(): Promise<void> {

@@ -219,6 +219,17 @@ class SioConnection extends Connection {
     this.post({ kind: 'sio.unsubscribed', conn: this.index, ns, event });
   }
 
+  protected override waiting(): number {
+    let n = 0;
+    for (const sp of this.spaces.values()) n += sp.socket.sendBuffer.length;
+    return n;
+  }
+  protected override refusedSends(): number {
+    let n = 0;
+    for (const sp of this.spaces.values()) n += sp.dropped;
+    return n;
+  }
+
   emit(ns: string, event: string, message: string): void {
     if (this.state === 'idle') return this.notStarted(ns, `Send of "${event}"`);
     const sp = this.space(ns);

@@ -184,6 +184,13 @@ class WsConnection extends Connection {
   }
 
   /** Waiting on the network (an upgrade, or the answer to our close) rather than on the tick clock. */
+  protected override waiting(): number {
+    return this.queue.length;
+  }
+  protected override refusedSends(): number {
+    return this.dropped;
+  }
+
   get inFlight(): boolean {
     return this.state === 'connecting' || this.state === 'closing';
   }
@@ -264,7 +271,9 @@ class WsConnection extends Connection {
 
   private waitToReconnect(): void {
     this.state = 'retrying';
-    this.timer = this.after(this.backoff.next(), () => {
+    const delay = this.backoff.next();
+    this.retryAt = this.hub.deadlines.now + delay;
+    this.timer = this.after(delay, () => {
       this.timer = undefined;
       this.attempt();
     });

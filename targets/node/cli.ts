@@ -68,6 +68,7 @@ const COMMANDS: Record<string, Command> = {
       record: { type: 'string' },
       control: { type: 'string' },
       'control-host': { type: 'string' },
+      inspect: { type: 'string' },
       verbose: { type: 'boolean', short: 'v' },
     },
     help: `  --ticks N            stop after N ticks
@@ -81,6 +82,9 @@ const COMMANDS: Record<string, Command> = {
                        a HIL rig reads variables, injects events, pauses and steps ticks (docs/HIL.md);
                        with --mode stepped only the rig ticks it (--ticks not needed)
   --control-host HOST  where the control channel listens (default 127.0.0.1: this machine only)
+  --inspect [PORT]     serve the live inspector on 127.0.0.1:PORT (default: any free port): a page with
+                       the graph (chains that ran lit), variables, connections, ticks and console lines;
+                       with --control it can also pause, step and resume (docs/PICTURES.md)
   -v, --verbose        also print commands sent to back ends and every variable change
 
 Console lines go to stdout as "[level] text", variable changes as "name = value"
@@ -99,15 +103,17 @@ Console lines go to stdout as "[level] text", variable changes as "name = value"
       schedule = await withConnections(schedule, values.connect as string[] | undefined);
       const record = values.record as string | undefined;
       if (values['control-host'] !== undefined && values.control === undefined) throw new UsageError('--control-host needs --control PORT');
+      const inspect = values.inspect === undefined ? undefined : { port: portOf(values.inspect as string, '--inspect'), project: file };
       if (values.control !== undefined) {
         if (mode !== 'fixed' && mode !== 'stepped') throw new UsageError('--control works with --mode fixed or stepped');
         const port = portOf(values.control as string);
         const host = values['control-host'] as string | undefined;
         const { runControlled } = await import('./controlled-run.ts');
-        return runControlled(schedule, { port, host, target: target as TargetName, mode, rate, ticks, duration, record, verbose: !!values.verbose });
+        return runControlled(schedule, { port, host, target: target as TargetName, mode, rate, ticks, duration, record, verbose: !!values.verbose, inspect });
       }
+      if (mode === 'stepped' && inspect) throw new UsageError('--inspect with --mode stepped needs --control (the page steps it)');
       const { runSchedule } = await import('./run-command.ts');
-      return runSchedule(schedule, { mode: mode as TickMode, ticks, duration, rate, verbose: !!values.verbose, target: target as TargetName, record });
+      return runSchedule(schedule, { mode: mode as TickMode, ticks, duration, rate, verbose: !!values.verbose, target: target as TargetName, record, inspect });
     },
   },
   inspect: {
@@ -252,14 +258,16 @@ printed; exit 1). The same input gives the same bytes (docs/PICTURES.md).`,
   },
   demo: {
     summary: 'run the telemetry demo against a back end started in this process',
-    usage: 'pulsewire demo [--duration SECONDS]',
-    options: { duration: { type: 'string' }, verbose: { type: 'boolean', short: 'v' } },
+    usage: 'pulsewire demo [--duration SECONDS] [--inspect [PORT]]',
+    options: { duration: { type: 'string' }, verbose: { type: 'boolean', short: 'v' }, inspect: { type: 'string' } },
     help: `  --duration SECONDS   stop after this long (default: until Ctrl-C)
+  --inspect [PORT]     serve the live inspector on 127.0.0.1:PORT (default: any free port)
   -v, --verbose        also print what is sent to the back ends`,
     async run({ values }) {
       const duration = values.duration === undefined ? undefined : posNum(values.duration as string, '--duration');
+      const inspect = values.inspect === undefined ? undefined : portOf(values.inspect as string, '--inspect');
       const { runDemo } = await import('./demo.ts');
-      return runDemo({ duration, verbose: !!values.verbose });
+      return runDemo({ duration, verbose: !!values.verbose, inspect });
     },
   },
 };
@@ -277,6 +285,11 @@ ${Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(width)}  ${c.summary}`)
 `;
 }
 
+/** `--inspect` without a port: the default (parseArgs has no optional values). */
+function optionalValue(args: string[], option: string, dflt: string): string[] {
+  return args.map((a, i) => (a === option && !/^\d+$/.test(args[i + 1] ?? '') ? `${option}=${dflt}` : a));
+}
+
 function one(positionals: string[], what: string): string {
   if (positionals.length !== 1) throw new UsageError(positionals.length ? `expected one file, got ${positionals.length}` : `missing ${what}`);
   return positionals[0];
@@ -286,9 +299,9 @@ function posInt(s: string, name: string): number {
   if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${name} must be a whole number above 0, not "${s}"`);
   return n;
 }
-function portOf(s: string): number {
+function portOf(s: string, option = '--control'): number {
   const n = Number(s);
-  if (!/^\d+$/.test(s) || n > 65535) throw new UsageError(`--control takes a port from 0 to 65535 (0: any free one), not "${s}"`);
+  if (!/^\d+$/.test(s) || n > 65535) throw new UsageError(`${option} takes a port from 0 to 65535 (0: any free one), not "${s}"`);
   return n;
 }
 function posNum(s: string, name: string): number {
@@ -352,7 +365,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     let parsed;
     try {
-      parsed = parseCommandArgs(rest, cmd.options);
+      parsed = parseCommandArgs(optionalValue(rest, '--inspect', '0'), cmd.options);
     } catch (e) {
       throw new UsageError((e as Error).message);
     }

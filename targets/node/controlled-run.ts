@@ -4,7 +4,6 @@
 // waits for the client to step it; with --mode fixed it also ticks by
 // itself, paced to real time, until a client pauses it.
 
-import { randomBytes } from 'node:crypto';
 import type { Schedule } from '../../runtime/schedule/schedule.ts';
 import { loadRuntime, type TargetName } from '../runtime.ts';
 import { createSteppedRuntime } from '../shared/stepped-host.ts';
@@ -12,6 +11,8 @@ import { CONTROL_TOKEN_ENV } from '../shared/control-protocol.ts';
 import { startControlServer } from './control.ts';
 import { openTraceWriter } from './trace-file.ts';
 import { printOutput } from '../shared/output.ts';
+import { runToken } from './token.ts';
+import { announce } from './run-command.ts';
 
 export interface ControlledRunSettings {
   port: number;
@@ -25,13 +26,14 @@ export interface ControlledRunSettings {
   duration?: number;
   record?: string;
   verbose: boolean;
+  /** Also serve the live inspector, with pause, step and resume (run --control --inspect). */
+  inspect?: { port: number; host?: string; project?: string | object };
 }
 
 /** Resolves to the exit code once a client says stop, a signal arrives, or --ticks / --duration is reached. */
 export async function runControlled(schedule: Schedule, s: ControlledRunSettings): Promise<number> {
   const env = process.env;
-  const given = env[CONTROL_TOKEN_ENV];
-  const token = given && given.length > 0 ? given : randomBytes(18).toString('base64url');
+  const { token, given } = runToken(env);
   await loadRuntime(schedule, { target: s.target });
   const writer = s.record !== undefined ? openTraceWriter(s.record) : undefined;
   let failed = false;
@@ -62,6 +64,20 @@ export async function runControlled(schedule: Schedule, s: ControlledRunSettings
     process.stderr.write(`warning: the control channel listens on ${server.address}: whoever reaches it with the token controls this runtime\n`);
   }
   if (!given) process.stderr.write(`pulsewire: control token: ${token} (set ${CONTROL_TOKEN_ENV} to choose it)\n`);
+  let inspector: { close(): Promise<void> } | undefined;
+  if (s.inspect) {
+    const { attachInspector, hostSource } = await import('../inspector/attach.ts');
+    try {
+      const i = await attachInspector(schedule, hostSource(host), { port: s.inspect.port, host: s.inspect.host, token, project: s.inspect.project });
+      inspector = i;
+      announce(i.url, token, true, s.inspect.host);
+    } catch (e) {
+      await server.close();
+      await host.close();
+      writer?.close();
+      throw new Error(`cannot open the inspector on ${s.inspect.host ?? '127.0.0.1'}:${s.inspect.port}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
   // Last, so that a client reading stderr up to this line has everything above it.
   process.stderr.write(`pulsewire: control channel on ${server.url}\n`);
   process.once('SIGINT', finish);
@@ -74,6 +90,7 @@ export async function runControlled(schedule: Schedule, s: ControlledRunSettings
     if (timer) clearTimeout(timer);
     process.off('SIGINT', finish);
     process.off('SIGTERM', finish);
+    await inspector?.close();
     await server.close();
     await host.close();
     writer?.close();

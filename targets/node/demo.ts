@@ -11,7 +11,7 @@ import { overrideConnections } from '../shared/load.ts';
 import { toText } from '../../runtime/values.ts';
 import { runSchedule } from './run-command.ts';
 
-export async function runDemo(opts: { duration?: number; verbose: boolean }): Promise<number> {
+export async function runDemo(opts: { duration?: number; verbose: boolean; inspect?: number }): Promise<number> {
   const compiled = compile(project);
   if (!compiled.ok) {
     for (const d of compiled.diagnostics) process.stderr.write(`examples/telemetry/project.json: ${d.scope}/${d.node ?? ''}: ${d.message}\n`);
@@ -28,6 +28,7 @@ export async function runDemo(opts: { duration?: number; verbose: boolean }): Pr
     return await runSchedule(schedule, {
       mode: 'on-demand',
       duration: opts.duration,
+      ...(opts.inspect !== undefined ? { inspect: { port: opts.inspect, project } } : {}),
       verbose: opts.verbose,
       onOutput: (o) => {
         if (o.kind === 'var' && !opts.verbose) process.stdout.write(`  ${o.name} = ${toText(o.value)}\n`);

@@ -32,7 +32,7 @@ export class TraceRecorder {
   private outputsStarted = false;
   private readonly ring: TickRecord[] = [];
   private readonly keep: number;
-  private listeners: Array<(r: TickRecord) => void> = [];
+  private listeners: Array<(r: TickRecord, chains: readonly number[]) => void> = [];
   private count = 0;
 
   constructor(readonly header: TraceHeader, private readonly opts: RecorderOptions = {}) {
@@ -50,12 +50,12 @@ export class TraceRecorder {
     return {
       onEvent: (ev, accepted) => this.onEvent(ev, accepted),
       onOutput: () => this.onOutput(),
-      onTick: (tick, now, outputs, stats) => this.onTick(tick, now, outputs, stats?.cost),
+      onTick: (tick, now, outputs, stats) => this.onTick(tick, now, outputs, stats?.cost, stats?.chains),
     };
   }
 
-  /** Called with every finished tick, in order. */
-  onRecord(fn: (r: TickRecord) => void): () => void {
+  /** Called with every finished tick, in order, and the entry pcs of the chains it ran (when the engine tells). */
+  onRecord(fn: (r: TickRecord, chains: readonly number[]) => void): () => void {
     this.listeners.push(fn);
     return () => (this.listeners = this.listeners.filter((f) => f !== fn));
   }
@@ -73,7 +73,7 @@ export class TraceRecorder {
     this.outputsStarted = true;
   }
 
-  private onTick(tick: number, now: number, outputs: Output[], cost: number | undefined): void {
+  private onTick(tick: number, now: number, outputs: Output[], cost: number | undefined, chains: readonly number[] = NO_CHAINS): void {
     // The engine's own array, handed over after the tick: copy so a later reuse cannot change the record.
     const r: TickRecord = { tick, time: now, events: this.pending, outputs: outputs.slice(), ...(cost ? { cost } : {}) };
     this.pending = this.later;
@@ -83,9 +83,11 @@ export class TraceRecorder {
     this.ring.push(r);
     if (this.ring.length > this.keep) this.ring.shift();
     this.opts.write?.(encodeTick(r));
-    for (const fn of this.listeners) fn(r);
+    for (const fn of this.listeners) fn(r, chains);
   }
 }
+
+const NO_CHAINS: readonly number[] = [];
 
 type Hooks = Pick<RunnerOptions, 'onEvent' | 'onOutput' | 'onTick'>;
 

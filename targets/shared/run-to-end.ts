@@ -4,7 +4,7 @@
 // resolves to the exit code (0 ok, 1 the run failed).
 
 import type { Schedule } from '../../runtime/schedule/schedule.ts';
-import { createRuntime, loadRuntime, type RuntimeOptions } from '../runtime.ts';
+import { createRuntime, loadRuntime, type Runtime, type RuntimeOptions } from '../runtime.ts';
 import { printOutput } from './output.ts';
 
 export interface RunToEndOptions extends RuntimeOptions {
@@ -14,7 +14,7 @@ export interface RunToEndOptions extends RuntimeOptions {
   /** Stepped mode: the number of virtual ticks to run (required there). */
   steppedTicks?: number;
   /** Called once the runtime is up, before the first tick (a banner, say). */
-  onStarted?(): void;
+  onStarted?(runtime: Runtime): void;
 }
 
 /** The target could not start (its module or guest missing, a memory limit below what it needs). */
@@ -45,7 +45,7 @@ export async function runToEnd(schedule: Schedule, o: RunToEndOptions): Promise<
   }
   const { runner } = runtime;
   stop = () => void runner.stop();
-  o.onStarted?.();
+  o.onStarted?.(runtime);
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   const timer = o.duration !== undefined ? setTimeout(stop, o.duration * 1000) : undefined;

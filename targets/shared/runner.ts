@@ -23,7 +23,7 @@
 import type { InEvent, Output, Command } from '../../runtime/vm/io.ts';
 import type { Schedule } from '../../runtime/schedule/schedule.ts';
 import type { Value } from '../../runtime/values.ts';
-import type { Transport, TransportFactory, HostLog, TickEngine, TickStats } from '../../bindings/types.ts';
+import type { ConnectionStatus, Transport, TransportFactory, HostLog, TickEngine, TickStats } from '../../bindings/types.ts';
 import { resolveLimits } from '../../runtime/limits.ts';
 
 export type { TickEngine };
@@ -118,6 +118,11 @@ export class Runner {
   /** The logical time of the last tick. */
   get now(): number {
     return this.lastNow;
+  }
+
+  /** Every connection's state and counters as its transport tells them (an observer's view: reading changes nothing). */
+  connectionStatus(): ConnectionStatus[] {
+    return [...(this.transports.ws?.status?.() ?? []), ...(this.transports.sio?.status?.() ?? [])].sort((a, b) => a.conn - b.conn);
   }
 
   /** Starts ticking in a real-time mode; the returned promise settles when the runner stops. */
