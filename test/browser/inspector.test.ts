@@ -17,6 +17,9 @@ import type { Page } from 'playwright-core';
 import { startSioBackend, startWsBackend, type SioBackend, type WsBackend } from '../../targets/hil/index.ts';
 import { BIN, REPO, launch, screenshotPath, spawnInspected } from './browser.ts';
 
+/** The page's document, as the functions run in the browser see it (this file is type-checked without the DOM's types). */
+declare const document: { querySelector(s: string): { getAttribute(a: string): string | null; textContent: string | null } | null };
+
 const TOKEN = 'inspector-test-token';
 const DEMO = JSON.parse(readFileSync(join(REPO, 'examples/telemetry/project.json'), 'utf8'));
 
