@@ -6,6 +6,7 @@ import type { Machine } from './lib/machine.ts';
 import type { EchoCaseResult } from './echo/section.ts';
 import type { VmSection } from './vm/section.ts';
 import type { FootprintSection } from './footprint/section.ts';
+import type { PicturesSection } from './pictures/section.ts';
 
 export interface Target {
   name: string;
@@ -24,6 +25,7 @@ export interface Results {
   sio?: EchoCaseResult[];
   vm?: VmSection;
   footprint?: FootprintSection;
+  pictures?: PicturesSection;
   goals?: Target[];
   seconds?: number;
 }
@@ -104,6 +106,17 @@ function footprintTables(f: FootprintSection): string {
   ].join('\n');
 }
 
+function picturesTables(p: PicturesSection): string {
+  return [
+    table('5. Graph layout (ELK layered, in-process)', ['graph', 'nodes', 'first layout ms (ELK loads)', 'then, median ms'],
+      p.layout.map((l) => [l.name, l.nodes, num(l.firstMs, 0), num(l.medianMs, 0)])),
+    table('5. The demo at 60 Hz, CPU per tick (median of rounds)', ['run', 'CPU µs/tick', '×no --inspect'],
+      p.inspector.map((i, k) => [i.variant, num(i.cpuUsPerTick, 1), k === 0 ? '' : ratio(k === 1 ? p.detachedVsNone : p.attachedVsNone)])),
+    table('5. The inspector page\'s JS heap in Chromium, a busy run (1,000 Hz)', ['ticks', 'at a quarter', 'at the end'],
+      p.page ? [[p.page.ticks, p.page.na ?? `${num(p.page.heapQuarterMiB, 1)} MiB`, p.page.na ? '' : `${num(p.page.heapEndMiB, 1)} MiB`]] : []),
+  ].join('\n');
+}
+
 export function goals(r: Results): Target[] {
   const out: Target[] = [];
   const add = (name: string, x: number | undefined, limit: string, ok: (x: number) => boolean, fmt: (x: number) => string) =>
@@ -149,6 +162,13 @@ export function goals(r: Results): Target[] {
     const h = r.footprint.quickjsHeap.bytes;
     add('QuickJS heap, demo loaded', h === undefined ? undefined : h / 1024, '≤ 1024 KiB', (x) => x <= 1024, (x) => `${num(x, 0)} KiB`);
   }
+  if (r.pictures) {
+    const big = r.pictures.layout.find((l) => l.name.startsWith('generated'));
+    add(`Layout of a ${big?.nodes ?? '?'}-node graph (after the first)`, big?.medianMs, 'reported', () => true, (x) => `${num(x, 0)} ms`);
+    add('Tick CPU with the inspector attached ×without it (demo, 60 Hz)', r.pictures.attachedVsNone, '≤ 1.05×', (x) => x <= 1.05, ratio);
+    const pg = r.pictures.page;
+    add('Inspector page JS heap, end ÷ a quarter of the run', pg && !pg.na ? pg.heapEndMiB / pg.heapQuarterMiB : undefined, '≤ 1.25× (bounded rings)', (x) => x <= 1.25, ratio);
+  }
   return out;
 }
 
@@ -164,6 +184,7 @@ export function report(r: Results): string {
   if (r.sio) parts.push(echoTable('2. Socket.IO echo, 100-byte JSON strings (medians of rounds; ×hand: median of per-round ratios)', r.sio));
   if (r.vm) parts.push(vmTables(r.vm));
   if (r.footprint) parts.push(footprintTables(r.footprint));
+  if (r.pictures) parts.push(picturesTables(r.pictures));
   r.goals = goals(r);
   parts.push(table('Targets', ['target', 'measured', 'limit', 'met'], r.goals.map((g) => [g.name, g.value, g.limit, g.met === undefined ? 'n/a' : g.met ? 'yes' : 'NO'])));
   return parts.join('\n') + '\n';

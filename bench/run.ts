@@ -9,6 +9,7 @@
 //   2 sio        Socket.IO echo, the same
 //   3 vm         generated graphs against hand-written JavaScript, Node and QuickJS
 //   4 footprint  schedule bytes per node, guest bundle, QuickJS heap, RSS, start-up
+//   5 pictures   graph layout, tick cost with the inspector attached and not, the page's memory
 // Then every target of the issue, met or not. --smoke runs tiny counts (a few
 // seconds) so CI can check that every section still produces numbers; its
 // figures mean nothing.
@@ -24,10 +25,11 @@ import { runEchoSection, type EchoCounts } from './echo/section.ts';
 import { runVmSection } from './vm/section.ts';
 import { runFootprintSection } from './footprint/section.ts';
 import { report, type Results } from './report.ts';
+import { runPicturesSection } from './pictures/section.ts';
 
 /** Every target the bench knows; those not in TARGETS (not built yet) show as n/a. */
 const ALL_TARGETS = ['node', 'quickjs'] as const;
-const SECTIONS = ['ws', 'sio', 'vm', 'footprint'] as const;
+const SECTIONS = ['ws', 'sio', 'vm', 'footprint', 'pictures'] as const;
 
 const { values } = parseArgs({
   options: {
@@ -91,6 +93,12 @@ try {
     results.footprint = await runFootprintSection(ALL_TARGETS, built, smoke
       ? { rounds: rounds(1), settleMs: 200, sizes: [100, 1000, 10000], harness: false }
       : { rounds: rounds(7), settleMs: 3000, sizes: [100, 1000, 10000], harness: true }, log);
+  });
+  if (only.includes('pictures')) sections.push(async () => {
+    log('5. Pictures');
+    results.pictures = await runPicturesSection(smoke
+      ? { rounds: rounds(1), layoutNodes: 100, measureS: 1, warmS: 1, pageTicks: 3000 }
+      : { rounds: rounds(5), layoutNodes: 1000, measureS: 10, warmS: 4, pageTicks: 36_000 }, log);
   });
   for (const f of sections) await f();
 } finally {

@@ -12,12 +12,11 @@ import { join, resolve } from 'node:path';
 import { TRACE_FORMAT, TRACE_VERSION, type TickRecord } from '../../runtime/vm/trace.ts';
 import { timelineOf } from '../pictures/timeline.ts';
 import { timelineHtml } from '../pictures/timeline-html.ts';
-import type { RigInfo } from './rig.ts';
 
 export const REPORTS_ENV = 'PULSEWIRE_REPORTS';
 
 /** Writes the report; returns the line to add to the failure message ('' when reports are off). */
-export function writeFailureReport(info: RigInfo, ticks: readonly TickRecord[], failure: { tick: number; time: number; message: string }): string {
+export function writeFailureReport(info: { target: string; project: string; schedule: string; tickRateHz: number }, ticks: readonly TickRecord[], failure: { tick: number; time: number; message: string }): string {
   const where = process.env[REPORTS_ENV];
   if (where === 'off') return '';
   const dir = resolve(where && where.length > 0 ? where : join('test-results', 'pulsewire'));

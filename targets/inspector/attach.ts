@@ -5,7 +5,11 @@
 // The source it reads is either a plain run's (a recorder of its own and
 // the runner, bound once it exists) or a controlled run's stepped host.
 
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { encode } from '../../runtime/schedule/index.ts';
 import { fileURLToPath } from 'node:url';
 import type { Schedule } from '../../runtime/schedule/schedule.ts';
 import { scheduleChecksum, traceConnections, TRACE_FORMAT, TRACE_VERSION, type TraceHeader } from '../../runtime/vm/trace.ts';
@@ -36,27 +40,42 @@ export interface InspectSettings {
   port: number;
   host?: string;
   token: string;
-  /** Where the graph picture comes from: a project file, a project object (the demo), else the schedule's debug map. */
-  project?: string | object;
+  /** Where the graph picture comes from: a project file, else the schedule's debug map. */
+  project?: string;
   /** A picture made before (a board folder's graph.svg): no layout at run time. */
   graphSvg?: string;
 }
 
-/** Lays the graph out: from the project when there is one (the best picture), else from the schedule. */
-async function graphOf(schedule: Schedule, project: string | object | undefined): Promise<string | undefined> {
-  try {
-    const g = await import('../pictures/graph-command.ts');
-    const { projectDiagram } = await import('../pictures/diagram.ts');
-    const { scheduleDiagram } = await import('../pictures/schedule-diagram.ts');
-    const d = typeof project === 'string' && !project.endsWith('.pws')
-      ? g.readDiagram(project).diagram
-      : typeof project === 'object'
-        ? projectDiagram(project as Parameters<typeof projectDiagram>[0], [], schedule.meta.name)
-        : scheduleDiagram(schedule, schedule.meta.name);
-    return await g.render(d, 'svg');
-  } catch {
-    return undefined; // no picture (ELK missing on a board): the page says so, the rest works
+/**
+ * Lays the graph out in another process (`pulsewire graph`): ELK is seconds
+ * of synchronous work on a big graph, which in this process would hold the
+ * run's event loop and so its ticks. From the project when there is one (the
+ * best picture), else from the schedule itself, written with its debug map.
+ */
+function graphOf(schedule: Schedule, project: string | undefined): Promise<string | undefined> {
+  const cli = [new URL('../bin/pulsewire.mjs', import.meta.url), new URL('../../bin/pulsewire.mjs', import.meta.url)]
+    .map((u) => fileURLToPath(u))
+    .find((f) => existsSync(f));
+  if (!cli) return Promise.resolve(undefined); // a board: its picture comes from its folder, or there is none
+  const dir = mkdtempSync(join(tmpdir(), 'pulsewire-inspect-'));
+  let input = project;
+  if (input === undefined || !existsSync(input)) {
+    input = join(dir, 'schedule.pws');
+    writeFileSync(input, encode(schedule));
   }
+  const out = join(dir, 'graph.svg');
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cli, 'graph', input, '-o', out], { timeout: 300_000 }, () => {
+      let svg: string | undefined;
+      try {
+        svg = readFileSync(out, 'utf8'); // written even when the project has problems (exit 1)
+      } catch {
+        svg = undefined;
+      }
+      rmSync(dir, { recursive: true, force: true });
+      resolve(svg);
+    });
+  });
 }
 
 export async function attachInspector(schedule: Schedule, src: InspectSource, s: InspectSettings): Promise<Inspector> {

@@ -27,7 +27,7 @@ export interface ControlledRunSettings {
   record?: string;
   verbose: boolean;
   /** Also serve the live inspector, with pause, step and resume (run --control --inspect). */
-  inspect?: { port: number; host?: string; project?: string | object };
+  inspect?: { port: number; host?: string; project?: string };
 }
 
 /** Resolves to the exit code once a client says stop, a signal arrives, or --ticks / --duration is reached. */

@@ -3,6 +3,7 @@
 // WebSocket, vehicle alerts over Socket.IO. Prints variable changes as they
 // happen, alerts, and the back end's view of the acknowledgements.
 
+import { fileURLToPath } from 'node:url';
 import project from '../../examples/telemetry/project.json' with { type: 'json' };
 import { startTelemetryServer } from '../../examples/telemetry/backend.ts';
 import { startAlertServer } from '../../examples/telemetry/alerts.ts';
@@ -10,6 +11,9 @@ import { compile } from '../../runtime/compiler/index.ts';
 import { overrideConnections } from '../shared/load.ts';
 import { toText } from '../../runtime/values.ts';
 import { runSchedule } from './run-command.ts';
+
+/** The demo's project file in this package (source or bundle), for the inspector's picture. */
+const PROJECT_FILE = fileURLToPath(new URL(/\/dist\/[^/]+$/.test(import.meta.url) ? '../examples/telemetry/project.json' : '../../examples/telemetry/project.json', import.meta.url));
 
 export async function runDemo(opts: { duration?: number; verbose: boolean; inspect?: number }): Promise<number> {
   const compiled = compile(project);
@@ -28,7 +32,7 @@ export async function runDemo(opts: { duration?: number; verbose: boolean; inspe
     return await runSchedule(schedule, {
       mode: 'on-demand',
       duration: opts.duration,
-      ...(opts.inspect !== undefined ? { inspect: { port: opts.inspect, project } } : {}),
+      ...(opts.inspect !== undefined ? { inspect: { port: opts.inspect, project: PROJECT_FILE } } : {}),
       verbose: opts.verbose,
       onOutput: (o) => {
         if (o.kind === 'var' && !opts.verbose) process.stdout.write(`  ${o.name} = ${toText(o.value)}\n`);

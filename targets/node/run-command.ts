@@ -25,7 +25,7 @@ export interface RunSettings {
   /** Extra output handler (the demo's variable display). */
   onOutput?(o: Output): void;
   /** Serve the live inspector (run --inspect). */
-  inspect?: { port: number; host?: string; project?: string | object };
+  inspect?: { port: number; host?: string; project?: string };
 }
 
 /** Runs a schedule on a target until --ticks, --duration or a signal; resolves to the exit code. */
