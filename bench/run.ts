@@ -97,7 +97,7 @@ try {
   if (only.includes('pictures')) sections.push(async () => {
     log('5. Pictures');
     results.pictures = await runPicturesSection(smoke
-      ? { rounds: rounds(1), layoutNodes: 100, measureS: 1, warmS: 1, pageTicks: 3000 }
+      ? { rounds: rounds(1), layoutNodes: 20, measureS: 0.5, warmS: 0.5, pageTicks: 1500 }
       : { rounds: rounds(5), layoutNodes: 1000, measureS: 10, warmS: 4, pageTicks: 36_000 }, log);
   });
   for (const f of sections) await f();

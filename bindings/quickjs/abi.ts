@@ -66,15 +66,13 @@ export type LoadResult = ({ ok: true; abi: number } & GuestState) | { ok: false;
 
 /** Size of the first box; a bigger one replaces it when a call needs more (boxes never shrink). */
 export const BOX_INITIAL_BYTES = 16 << 10;
-/** Chain entry pcs a tick's reply carries at most (the VM's RAN_CAP). */
-export const OUT_CHAINS = 64;
-export const HEADER_WORDS = 8 + OUT_CHAINS;
+export const HEADER_WORDS = 8;
 
 /** Header words of pw_tick's input. */
 export const IN = { now: 0, events: 1, dropped: 2, jsonText: 3, bytesAt: 4 } as const;
 /** Header words of a reply (pw_tick, pw_variables). */
-/** pw_tick's reply also has Vm.lastTick(): `cost`, and `chains` entry pcs from word chainsAt on. */
-export const OUT = { count: 0, pending: 1, nextDue: 2, queued: 3, bytesAt: 4, textLength: 5, cost: 6, chains: 7, chainsAt: 8 } as const;
+/** pw_tick's reply also has Vm.lastTick(): `cost`, and `chains` entry pcs as words after the records. */
+export const OUT = { count: 0, pending: 1, nextDue: 2, queued: 3, bytesAt: 4, textLength: 5, cost: 6, chains: 7 } as const;
 
 /** The first character of a reply: 0x30 + these bits, then the text. */
 export const REPLY_FLAGS = {

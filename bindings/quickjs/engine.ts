@@ -231,7 +231,7 @@ export class QuickJsEngine implements TickEngine {
       for (let i = 0; i < n; i++) out.push(reader.output());
       const nextDue = reader.header(OUT.nextDue);
       const ran: number[] = [];
-      for (let i = 0; i < reader.header(OUT.chains); i++) ran.push(reader.header(OUT.chainsAt + i));
+      for (let i = 0; i < reader.header(OUT.chains); i++) ran.push(reader.word());
       return { out, pending: reader.header(OUT.pending) === 1, nextDue: Number.isNaN(nextDue) ? undefined : nextDue, queued: reader.header(OUT.queued), cost: reader.header(OUT.cost), ran };
     });
     if (!r.ok) return [this.stop(r.fatal)];

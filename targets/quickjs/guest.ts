@@ -13,7 +13,7 @@ import './polyfill.ts'; // first: runtime modules create a TextEncoder/TextDecod
 import { decode } from '../../runtime/schedule/index.ts';
 import { Vm } from '../../runtime/vm/index.ts';
 import {
-  ABI_VERSION, GUEST_FN, HEADER_WORDS, IN, OUT, OUT_CHAINS, REPLY_FLAGS, BoxReader, BoxWriter, wellFormed,
+  ABI_VERSION, GUEST_FN, HEADER_WORDS, IN, OUT, REPLY_FLAGS, BoxReader, BoxWriter, wellFormed,
   type Box, type LoadOptions, type LoadResult,
 } from '../../bindings/quickjs/abi.ts';
 
@@ -110,17 +110,16 @@ function tick(text: string | undefined): string {
   const b = writeBox();
   const out = new BoxWriter(b);
   for (let i = 0; i < outputs.length; i++) out.output(outputs[i]);
+  const stats = v.lastTick();
+  for (let i = 0; i < stats.chains.length; i++) out.word(stats.chains[i]);
   const { text: outText, size } = out.finish();
   const h = b.words;
   h[OUT.count] = outputs.length;
   h[OUT.pending] = v.hasPendingWork() ? 1 : 0;
   h[OUT.nextDue] = v.nextDue() ?? NaN;
   h[OUT.queued] = v.queued;
-  const stats = v.lastTick();
-  const n = Math.min(stats.chains.length, OUT_CHAINS);
   h[OUT.cost] = stats.cost;
-  h[OUT.chains] = n;
-  for (let i = 0; i < n; i++) h[OUT.chainsAt + i] = stats.chains[i];
+  h[OUT.chains] = stats.chains.length;
   return reply(b, outText, size);
 }
 
