@@ -12,7 +12,7 @@ import type { Results } from '../../bench/report.ts';
 const finite = (x: unknown): boolean => typeof x === 'number' && Number.isFinite(x);
 
 describe('bench --smoke', function () {
-  this.timeout(180_000);
+  this.timeout(300_000); // five sections, the pictures one with a browser
   let dir: string;
   let results: Results;
   let stdout = '';
