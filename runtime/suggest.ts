@@ -63,6 +63,12 @@ export function shorten(s: string, max = 60): string {
   return s.length > max ? s.slice(0, max) + '…' : s;
 }
 
+/** The `did you mean "x"?` a message built with didYouMean() holds, as a diagnostic's hint. */
+export function hintIn(message: string): string | undefined {
+  const m = / \((did you mean "[^"]*"\?)\)/.exec(message);
+  return m ? m[1] : undefined;
+}
+
 /** ` (did you mean "x"?)`, or an empty string. */
 export function didYouMean(word: string, candidates: Iterable<string>): string {
   const c = closest(word, candidates);

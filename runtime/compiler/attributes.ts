@@ -5,9 +5,11 @@ import type { RNode } from './graph.ts';
 import type { AttrSpec } from './catalogue/types.ts';
 import type { CompileCode } from './codes.ts';
 import { TYPES, isTypeName } from '../values.ts';
-import { closest as suggest, shorten } from '../suggest.ts';
+import { closest, shorten } from '../suggest.ts';
+import { suggestion } from './report.ts';
 
-export type NodeReport = (code: CompileCode, message: string) => void;
+/** A node's report: `where` is the path inside the node the problem is about (['attributes', 'Type']), none for the node itself. */
+export type NodeReport = (code: CompileCode, message: string, where?: Array<string | number>, hint?: string) => void;
 
 /** Bounds of attribute values: a count (Input Count, Pulse Count), a list (Cases), a list of types (Parameters). The schema states them too. */
 export const ATTRIBUTE_BOUNDS = { intMax: 10_000, listMax: 10_000, typesMax: 64 } as const;
@@ -19,20 +21,20 @@ export function resolveAttributes(node: RNode, at: NodeReport): boolean {
   let ok = true;
   for (const name of Object.keys(given)) {
     if (!specs.some((s) => s.name === name)) {
-      const hint = suggest(name, specs.map((s) => s.name));
-      at('unknown-attribute', `${node.decl.type} has no attribute "${shorten(name)}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
+      const near = suggestion(closest(name, specs.map((s) => s.name)));
+      at('unknown-attribute', `${node.decl.type} has no attribute "${shorten(name)}"${near.text}`, ['attributes', name], near.hint);
     }
   }
   for (const s of specs) {
     const v = given[s.name] ?? s.default;
     if (v === undefined) {
-      at('missing-attribute', `${node.decl.type} needs the attribute "${s.name}"`);
+      at('missing-attribute', `${node.decl.type} needs the attribute "${s.name}"`, node.decl.attributes ? ['attributes'] : []);
       ok = false;
       continue;
     }
     const problem = attributeProblem(s, v);
     if (problem) {
-      at('bad-attribute', `attribute "${s.name}" ${problem}`);
+      at('bad-attribute', `attribute "${s.name}" ${problem}`, s.name in given ? ['attributes', s.name] : []);
       ok = false;
       continue;
     }
@@ -41,7 +43,7 @@ export function resolveAttributes(node: RNode, at: NodeReport): boolean {
   // Rules between attributes (a Switch's Cases must be values of its Data Type).
   const cross = ok ? node.spec.checkAttributes?.(node.attrs) : undefined;
   if (cross) {
-    at('bad-attribute', `attribute "${cross.attribute}" ${cross.problem}`);
+    at('bad-attribute', `attribute "${cross.attribute}" ${cross.problem}`, cross.attribute in given ? ['attributes', cross.attribute] : []);
     ok = false;
   }
   return ok;

@@ -2,10 +2,8 @@
 // parameters, and pulse cycles with no delay in them (they would never
 // end), including calls through custom events and Functions (recursion).
 
-import type { Diagnostic } from '../project/model.ts';
 import type { Graph, RNode, RScope } from './graph.ts';
-import type { CompileCode } from './codes.ts';
-import { chain, type Report } from './report.ts';
+import { chain, nodeSite, type Report } from './report.ts';
 import { shorten } from '../suggest.ts';
 
 /** Triggers and listeners of one custom event must agree on its parameters. */
@@ -19,7 +17,7 @@ export function checkCustomEventParameters(scopes: RScope[], report: Report): vo
       const seen = first.get(key);
       if (!seen) first.set(key, { types, node: n });
       else if (seen.types !== types) {
-        report('event-parameters', scope.label, n.id, `event "${shorten(key)}" has parameters ${types} here but ${seen.types} at ${shorten(seen.node.label)}`);
+        report('event-parameters', nodeSite(n, ...(n.decl.attributes && 'Parameters' in n.decl.attributes ? ['attributes', 'Parameters'] : [])), `event "${shorten(key)}" has parameters ${types} here but ${seen.types} at ${shorten(seen.node.label)}`);
       }
     }
   }
@@ -38,13 +36,12 @@ function successors(n: RNode, graph: Graph): RNode[] {
 }
 
 /** Tarjan's strongly connected components over the pulse graph; each cycle is one diagnostic. */
-export function checkPulseCycles(graph: Graph): Diagnostic[] {
+export function checkPulseCycles(graph: Graph, report: Report): void {
   const nodes = graph.scopes.flatMap((s) => s.nodes);
   const index = new Map<RNode, number>();
   const low = new Map<RNode, number>();
   const onStack = new Set<RNode>();
   const stack: RNode[] = [];
-  const out: Diagnostic[] = [];
   let counter = 0;
 
   // Iterative, so a 10,000-node chain cannot overflow the JS stack.
@@ -81,24 +78,20 @@ export function checkPulseCycles(graph: Graph): Diagnostic[] {
         comp.push(m);
       } while (m !== top.n);
       const selfLoop = comp.length === 1 && successors(comp[0], graph).includes(comp[0]);
-      if (comp.length > 1 || selfLoop) out.push(describeCycle(comp.reverse()));
+      if (comp.length > 1 || selfLoop) reportCycle(comp.reverse(), report);
     }
   }
-  return out;
 }
 
-function describeCycle(comp: RNode[]): Diagnostic {
+function reportCycle(comp: RNode[], report: Report): void {
   const first = comp[0];
   const names = comp.map((n) => n.label);
   const recursive = comp.find((n) => n.spec.role === 'function-call' && n.refs.fn?.input && comp.includes(n.refs.fn.input));
   if (recursive) {
-    return {
-      code: 'recursion' satisfies CompileCode, scope: recursive.scope.label, node: recursive.id,
-      message: `Function "${shorten(recursive.refs.fn!.name)}" ends up calling itself (${chain(names)}); recursion is not supported, use a For Loop or a Start Timeout`,
-    };
+    report('recursion', nodeSite(recursive),
+      `Function "${shorten(recursive.refs.fn!.name)}" ends up calling itself (${chain(names)}); recursion is not supported, use a For Loop or a Start Timeout`);
+    return;
   }
-  return {
-    code: 'pulse-cycle' satisfies CompileCode, scope: first.scope.label, node: first.id,
-    message: `these nodes pulse each other in a loop with no delay, so it would never end: ${chain(names)} → ${shorten(first.label)}; put a Start Timeout in the loop or use a For Loop`,
-  };
+  report('pulse-cycle', nodeSite(first),
+    `these nodes pulse each other in a loop with no delay, so it would never end: ${chain(names)} → ${shorten(first.label)}; put a Start Timeout in the loop or use a For Loop`);
 }

@@ -7,6 +7,7 @@ import type { ConnectionSettings, ProjectSettings } from '../project/model.ts';
 import type { ConnectionEntry, ConnKind } from '../schedule/schedule.ts';
 import type { CompileCode } from './codes.ts';
 import type { Report } from './report.ts';
+import { pointer } from '../project/locate.ts';
 import { shorten } from '../suggest.ts';
 
 /** The communication plugins: the connection kind their nodes use and the settings list that holds them. */
@@ -56,15 +57,17 @@ export function resolveConnections(settings: ProjectSettings, plugins: EnabledPl
   for (const plugin of Object.keys(PLUGINS) as PluginName[]) {
     const { kind, settings: key } = PLUGINS[plugin];
     if (!plugins[plugin]) continue;
-    for (const c of settings[key] ?? []) {
+    // forEach: a salvaged project (salvage.ts) leaves holes where a connection was refused.
+    (settings[key] ?? []).forEach((c, i) => {
       const composed = composeUrl(c, kind);
       if ('error' in composed) {
-        report(composed.code, 'settings', undefined, `connection "${shorten(c.Name)}": ${composed.error}`);
-        continue;
+        const field = composed.code === 'port-mismatch' && c.Port !== undefined ? 'Port' : 'URL';
+        report(composed.code, { scope: 'settings', path: pointer(['settings', key, i, field]) }, `connection "${shorten(c.Name)}": ${composed.error}`);
+        return;
       }
       const { Name, URL: _u, Port: _p, ...options } = c;
       connections.push({ kind, name: Name, url: composed.url, options: canonical(options) as ConnectionEntry['options'] });
-    }
+    });
   }
   return connections;
 }

@@ -20,6 +20,8 @@ export interface RScope {
   kind: ScopeKind;
   /** `Project`, `Scene:Name`, `Function:Name`. */
   label: string;
+  /** Its place in the file's `scopes`, for diagnostics' paths. */
+  index: number;
   /** Scene index for a Scene scope, -1 otherwise. */
   scene: number;
   fn?: RFunction;
@@ -30,10 +32,14 @@ export interface RScope {
 export interface DataSource {
   node: RNode;
   pin: string;
+  /** The link's place in its scope's `links`, for diagnostics' paths. */
+  link: number;
 }
 
 export interface RNode {
   id: string;
+  /** Its place in its scope's `nodes`, for diagnostics' paths. */
+  index: number;
   decl: NodeDecl;
   spec: NodeSpec;
   scope: RScope;

@@ -3,6 +3,7 @@
 
 import { PULSE, type PinSpec } from './catalogue/types.ts';
 import { closest as suggest, shorten } from '../suggest.ts';
+import { suggestion } from './report.ts';
 
 /** Names an editor export may use for the unnamed pulse pins. */
 const PULSE_ALIASES = new Set([PULSE, 'Pulse', 'Pulse Input', 'Pulse Output', '>']);
@@ -15,12 +16,12 @@ export function describeType(t: PinSpec['type']): string {
 }
 
 /** ` (did you mean "x"?)`, else ` (it has: a, b)`: the data pins a mistyped pin name may have meant. */
-export function hintPins(name: string, pins: Map<string, PinSpec>): string {
+export function hintPins(name: string, pins: Map<string, PinSpec>): { text: string; hint?: string; pin?: string } {
   // Never suggest the pulse pin for a one-letter slip ("x" → "►"): a data pin was meant.
-  const hint = suggest(name, [...pins.keys()].filter((p) => p !== PULSE));
-  if (hint) return ` (did you mean "${hint}"?)`;
   const names = [...pins.keys()].filter((p) => p !== PULSE);
-  return names.length ? ` (it has: ${names.join(', ')})` : '';
+  const pin = suggest(name, names);
+  if (pin !== undefined) return { ...suggestion(pin), pin };
+  return { text: names.length ? ` (it has: ${names.join(', ')})` : '' };
 }
 
 /** A literal as a message shows it: a scalar as JSON (shortened), a list or object only by its kind (it may be huge). */

@@ -20,8 +20,10 @@ import { resolveLinks } from './links.ts';
 import { resolveTypes, checkDataInputs } from './types.ts';
 import { checkCustomEventParameters } from './checks.ts';
 import { reporter } from './report.ts';
+import { nothingBroken, type Broken } from './salvage.ts';
 
-export function resolve(project: ProjectFile): { graph: Graph; diagnostics: Diagnostic[] } {
+/** `broken`: what the loader refused, when this is a salvaged project (salvage.ts); references to it are not reported again. */
+export function resolve(project: ProjectFile, broken: Broken = nothingBroken()): { graph: Graph; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const report = reporter(diagnostics);
   const settings = project.settings ?? {};
@@ -29,7 +31,7 @@ export function resolve(project: ProjectFile): { graph: Graph; diagnostics: Diag
   const connections = resolveConnections(settings, plugins, report);
   const { scopes, scenes, functions } = declareScopes(project);
   const variables = declareVariables(project, scopes);
-  const index: ProjectIndex = { plugins, connections, scenes, functions, variables };
+  const index: ProjectIndex = { plugins, connections, scenes, functions, variables, broken };
 
   // `label\0pin` of inputs that were given a value the compiler could not use (a refused literal, a link
   // from a node that did not resolve): that is already reported, so no missing-input for them as well.
@@ -59,9 +61,10 @@ function declareScopes(project: ProjectFile): { scopes: RScope[]; scenes: string
   const scenes: string[] = [];
   const functions = new Map<string, RFunction>();
   for (const kind of ['Project', 'Scene', 'Function'] as const) {
-    for (const decl of project.scopes) {
-      if (decl.kind !== kind) continue;
-      const scope: RScope = { decl, kind: decl.kind, label: scopeLabel(decl), scene: -1, nodes: [], byId: new Map() };
+    // forEach: a salvaged project (salvage.ts) leaves holes where a scope was refused.
+    project.scopes.forEach((decl, index) => {
+      if (decl.kind !== kind) return;
+      const scope: RScope = { decl, kind: decl.kind, label: scopeLabel(decl), index, scene: -1, nodes: [], byId: new Map() };
       if (decl.kind === 'Scene') scope.scene = scenes.push(decl.name) - 1;
       if (decl.kind === 'Function') {
         const fn: RFunction = { name: decl.name, scope, parameters: decl.parameters ?? [], results: decl.results ?? [] };
@@ -69,7 +72,7 @@ function declareScopes(project: ProjectFile): { scopes: RScope[]; scenes: string
         functions.set(decl.name, fn);
       }
       scopes.push(scope);
-    }
+    });
   }
   return { scopes, scenes, functions };
 }
@@ -80,6 +83,7 @@ function declareVariables(project: ProjectFile, scopes: RScope[]): VariableTable
   const byName = new Map<string, number>(); // qualified name → index
   const add = (list: VariableDecl[] | undefined, scene: number, prefix: string) => {
     for (const v of list ?? []) {
+      if (v === undefined) continue; // a hole: refused by the loader (salvage.ts)
       byName.set(prefix + v.name, table.entries.length);
       table.entries.push({ name: prefix + v.name, type: TYPES[v.type], scene, init: -1 });
       table.types.push(v.type);

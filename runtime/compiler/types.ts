@@ -7,7 +7,7 @@ import { isPure, depthFirst } from './graph.ts';
 import { linkRule, linkHint, type TypeName } from '../values.ts';
 import { describeType } from './pins.ts';
 import { shorten } from '../suggest.ts';
-import { chain, type Report } from './report.ts';
+import { chain, linkSite, nodeSite, type Report } from './report.ts';
 
 /**
  * Resolves the type of every data pin (Number outputs follow their Number inputs) and reports data
@@ -20,7 +20,7 @@ export function resolveTypes(scopes: RScope[], report: Report): void {
   // In input order, as the code generator evaluates them.
   const sources = (n: RNode) => [...n.inputs.keys()].flatMap((pin) => n.dataIn.get(pin)?.node ?? []);
   depthFirst(nodes, (n) => sources(n).filter(isPure), () => {}, (n, cycle) => {
-    report('data-cycle', n.scope.label, n.id, `data links form a loop: ${chain([...cycle.map((x) => x.id), n.id])}; a value cannot depend on itself`);
+    report('data-cycle', nodeSite(n), `data links form a loop: ${chain([...cycle.map((x) => x.id), n.id])}; a value cannot depend on itself`);
   });
   // Sources first, so each node's inputs see their sources' resolved types. Along a cycle through a
   // pulsed node, that node's outputs are read before they are resolved: they count by their declaration.
@@ -67,11 +67,11 @@ export function checkDataInputs(scopes: RScope[], fed: Set<string>, report: Repo
           const from = src.node.outType.get(src.pin);
           const to = node.inType.get(pin);
           if (from && to && linkRule(from, to) === 'no') {
-            report('link-type', scope.label, node.id,
+            report('link-type', linkSite(scope, src.link, node.id),
               `input "${pin}" (${describeType(spec.type)}) cannot take the ${from} output "${src.pin}" of ${shorten(src.node.id)}: ${linkHint(from, to)}`);
           }
         } else if (!node.literals.has(pin) && spec.default === undefined && !fed.has(`${node.label}\u0000${pin}`)) {
-          report('missing-input', scope.label, node.id, `input "${pin}" of ${node.decl.type} needs a link or a value`);
+          report('missing-input', nodeSite(node), `input "${pin}" of ${node.decl.type} needs a link or a value`);
         }
       }
     }

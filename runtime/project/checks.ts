@@ -8,7 +8,7 @@
 import type { Diagnostic } from './model.ts';
 import { isTypeName, literalFits, type TypeName } from '../values.ts';
 import { isObj, list, nameOf, pointer, scopeLabelAt, scopeSubject, linkSubject, linkNode, nodeIds } from './locate.ts';
-import { didYouMean, shorten } from '../suggest.ts';
+import { didYouMean, hintIn, shorten } from '../suggest.ts';
 import type { LoadCode } from './codes.ts';
 
 type Path = Array<string | number>;
@@ -57,6 +57,8 @@ export function structuralDiagnostics(data: unknown): Diagnostic[] {
   const report = (code: LoadCode, scope: string, path: Path, message: string, node?: string) => {
     const d: Diagnostic = { code, scope, message, path: pointer(path) };
     if (node !== undefined) d.node = node;
+    const hint = hintIn(message);
+    if (hint !== undefined) d.hint = hint;
     out.push(d);
   };
   if (!isObj(data)) return out;

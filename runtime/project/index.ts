@@ -5,7 +5,7 @@ export { loadProject, PROJECT_SCHEMA } from './load.ts';
 export type { LoadResult, LoadOptions } from './load.ts';
 export { LOAD_CODES } from './codes.ts';
 export type { LoadCode } from './codes.ts';
-export { PROJECT_FORMAT, formatDiagnostic, scopeLabel } from './model.ts';
+export { PROJECT_FORMAT, formatDiagnostic, diagnosticJson, scopeLabel } from './model.ts';
 export type {
   ProjectFile,
   ProjectSettings,

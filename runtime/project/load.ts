@@ -25,7 +25,8 @@ import { findJsonSyntaxError, lineColumn } from './json-syntax.ts';
 import { schemaDiagnostics } from './schema-errors.ts';
 import { structuralDiagnostics } from './checks.ts';
 import { storableDiagnostics } from './storable.ts';
-import { isObj } from './locate.ts';
+import { isObj, parsePointer, pointer } from './locate.ts';
+import { placeDiagnostics } from './positions.ts';
 import type { LoadCode } from './codes.ts';
 
 /**
@@ -120,21 +121,38 @@ function checkFormat(data: unknown): Diagnostic | undefined {
  * defaults filled in (resolveLimits, connectionOptions and the compiler do that).
  */
 export function loadProject(input: string | Uint8Array | unknown, opts: LoadOptions = {}): LoadResult {
-  let data: unknown;
-  let diagnostics: Diagnostic[];
-  try {
-    ({ data, diagnostics } = check(input));
-  } catch (e) {
-    // Last line of defence for the promise "never throws" (e.g. a value so
-    // deeply nested that the engine runs out of stack): a bug report, not a crash.
-    diagnostics = [{ code: 'internal' satisfies LoadCode, scope: 'Project', message: `the project could not be checked: ${e instanceof Error ? e.message : String(e)}` }];
-  }
-  if (opts.file !== undefined) for (const d of diagnostics) d.file = opts.file;
+  const { data, diagnostics } = readProject(input, opts);
   return diagnostics.length === 0 ? { project: data as ProjectFile, diagnostics: [] } : { diagnostics };
 }
 
+/** What the compiler needs beyond loadProject's answer: the parsed value even when refused, and the text it came from. */
+export interface ProjectReading {
+  /** The parsed file; undefined when it is not JSON. */
+  data: unknown;
+  /** The JSON text, when the input was text (positions are taken from it). */
+  text?: string;
+  /** With line and column wherever the text was given, and `file` when named. */
+  diagnostics: Diagnostic[];
+}
+
+/** loadProject's work, keeping the parsed value and the text; never throws. */
+export function readProject(input: string | Uint8Array | unknown, opts: LoadOptions = {}): ProjectReading {
+  const text = input instanceof Uint8Array ? decodeUtf8(input) : typeof input === 'string' ? input : undefined;
+  let reading: ProjectReading;
+  try {
+    reading = { ...check(text ?? input), text };
+  } catch (e) {
+    // Last line of defence for the promise "never throws" (e.g. a value so
+    // deeply nested that the engine runs out of stack): a bug report, not a crash.
+    reading = { data: undefined, diagnostics: [{ code: 'internal' satisfies LoadCode, scope: 'Project', message: `the project could not be checked: ${e instanceof Error ? e.message : String(e)}` }] };
+  }
+  if (text !== undefined && reading.data !== undefined) placeDiagnostics(text, reading.diagnostics);
+  if (opts.file !== undefined) for (const d of reading.diagnostics) d.file = opts.file;
+  return reading;
+}
+
 function check(input: unknown): { data: unknown; diagnostics: Diagnostic[] } {
-  let data = input instanceof Uint8Array ? decodeUtf8(input) : input;
+  let data = input;
   if (typeof data === 'string') {
     const p = parse(data);
     if ('error' in p) return { data: undefined, diagnostics: [p.error] };
@@ -145,6 +163,7 @@ function check(input: unknown): { data: unknown; diagnostics: Diagnostic[] } {
   const errors = validate(data);
   const found = [...(errors ? schemaDiagnostics(errors, data) : []), ...structuralDiagnostics(data)];
   // One problem per value: one already refused (a list as a Bool's initial value) is not also unstorable.
-  const said = (path = '') => found.some((d) => !!d.path && (path === d.path || path.startsWith(d.path + '/')));
+  const refused = new Set(found.map((d) => d.path).filter((p): p is string => !!p));
+  const said = (path = '') => parsePointer(path).some((_, i, segs) => refused.has(pointer(segs.slice(0, i + 1))));
   return { data, diagnostics: [...found, ...storableDiagnostics(data).filter((d) => !said(d.path))] };
 }

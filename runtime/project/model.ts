@@ -110,16 +110,31 @@ export interface Diagnostic {
   message: string;
   /** JSON Pointer of the offending value in the project file (e.g. `/scopes/1/nodes/4/type`), when there is one. */
   path?: string;
-  /** 1-based line and column in the file text, when known (JSON syntax errors). */
+  /** 1-based line and column in the file text of the value at `path` (or of the syntax error), when the project was given as text. */
   line?: number;
   column?: number;
   /** The file the diagnostic is about, when the caller named it (loadProject's `opts.file`). */
   file?: string;
+  /** The likely fix, when one is known (`did you mean "Branch"?`); the message says it too. */
+  hint?: string;
 }
 
-/** `file: scope/node: message`, as the CLI prints diagnostics. */
+/** `file:line:column: scope/node: message` (`file: scope/node: message` without a position), as the CLI prints diagnostics. */
 export function formatDiagnostic(file: string, d: Diagnostic): string {
-  return `${file}: ${d.scope}${d.node !== undefined ? '/' + d.node : ''}: ${d.message}`;
+  const at = d.line !== undefined ? `:${d.line}:${d.column ?? 1}` : '';
+  return `${file}${at}: ${d.scope}${d.node !== undefined ? '/' + d.node : ''}: ${d.message}`;
+}
+
+/**
+ * One diagnostic as a line of JSON (`--format json`): every field present,
+ * null when unknown, so a tool reads one shape: file, line, column, scope,
+ * node, code, message, hint.
+ */
+export function diagnosticJson(file: string, d: Partial<Diagnostic> & { code: string; message: string }): string {
+  return JSON.stringify({
+    file, line: d.line ?? null, column: d.column ?? null, scope: d.scope ?? null, node: d.node ?? null,
+    code: d.code, message: d.message, hint: d.hint ?? null,
+  });
 }
 
 export const scopeLabel = (s: ScopeDecl): string => (s.kind === 'Project' ? 'Project' : `${s.kind}:${s.name}`);

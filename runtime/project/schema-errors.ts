@@ -10,7 +10,7 @@
 import type { ErrorObject } from 'ajv';
 import type { Diagnostic } from './model.ts';
 import { locate, parsePointer, pointer, type Place } from './locate.ts';
-import { closest, didYouMean, shorten } from '../suggest.ts';
+import { closest, didYouMean, hintIn, shorten } from '../suggest.ts';
 import type { LoadCode } from './codes.ts';
 import schemaJson from './project.schema.json' with { type: 'json' };
 
@@ -148,6 +148,8 @@ export function schemaDiagnostics(errors: readonly ErrorObject[], data: unknown)
     seen.add(key);
     const d: Diagnostic = { code: 'schema' satisfies LoadCode, scope: p.scope, message, path };
     if (p.node !== undefined) d.node = p.node;
+    const hint = hintIn(message);
+    if (hint !== undefined) d.hint = hint;
     out.push(d);
     if (group !== undefined && !g) similar.set(group, { count: 1, parent: item![1], first: d });
   }

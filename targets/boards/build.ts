@@ -17,15 +17,23 @@ import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { encode } from '../../runtime/schedule/index.ts';
+import type { Schedule } from '../../runtime/schedule/schedule.ts';
 import { didYouMean } from '../../runtime/suggest.ts';
-import { loadScheduleFile } from '../shared/load.ts';
+import { loadScheduleFile, type Problem } from '../shared/load.ts';
 import { parseProfile, type BoardProfile, type Engine } from './profile.ts';
 import { ROOT, BOARDS_DIR, boardNames } from './names.ts';
 
 export { BOARDS_DIR, boardNames };
 
 /** A problem with what the user gave (profile, project, output folder): a clear message, exit 1. */
-export class BoardError extends Error {}
+export class BoardError extends Error {
+  /** Each problem on its own (for `--format json`); the message has them one a line. */
+  readonly problems: Problem[];
+  constructor(message: string, problems?: Problem[], file = '') {
+    super(message);
+    this.problems = problems ?? message.split('\n').map((line) => ({ file, code: 'board', message: line }));
+  }
+}
 
 export const MANIFEST_FORMAT = 'pulsewire-board/1';
 /** Files the build writes itself; an engine's runtime may not use these names. */
@@ -68,11 +76,15 @@ export function loadProfile(spec: string): { profile: BoardProfile; file: string
     value = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new BoardError(`${file}: ${code ? `cannot read it (${code === 'ENOENT' ? 'no such file' : code})` : `not valid JSON: ${(e as Error).message}`}`);
+    const message = code ? `cannot read it (${code === 'ENOENT' ? 'no such file' : code})` : `not valid JSON: ${(e as Error).message}`;
+    throw new BoardError(`${file}: ${message}`, [{ file, code: 'profile', message }]);
   }
   const r = parseProfile(value, file);
-  if (!r.ok) throw new BoardError(r.errors.join('\n'));
-  if (byName && r.profile.name !== spec) throw new BoardError(`${file}: name is "${r.profile.name}"; a profile in targets/boards/ is named like its file ("${spec}")`);
+  if (!r.ok) throw new BoardError(r.errors.join('\n'), r.errors.map((e) => ({ file, code: 'profile', message: e.startsWith(`${file}: `) ? e.slice(file.length + 2) : e })));
+  if (byName && r.profile.name !== spec) {
+    const message = `name is "${r.profile.name}"; a profile in targets/boards/ is named like its file ("${spec}")`;
+    throw new BoardError(`${file}: ${message}`, [{ file, code: 'profile', message }]);
+  }
   return { profile: r.profile, file };
 }
 
@@ -90,17 +102,39 @@ function engineFiles(engine: Engine): Map<string, Uint8Array> {
   return files;
 }
 
-/** The schedule's bytes: a .pws verified (and so unchanged), a project compiled. */
-async function scheduleBytes(input: string, profile: BoardProfile, profileFile: string): Promise<{ bytes: Uint8Array; project: string }> {
-  const r = await loadScheduleFile(input);
-  if (!r.ok) throw new BoardError(r.errors.join('\n'));
+/**
+ * The profile and the schedule's bytes (a .pws verified, and so unchanged; a
+ * project compiled). Both inputs are checked before either's problems are
+ * reported, so one run shows the profile's problems and the project's.
+ */
+async function checkedInputs(req: BuildRequest): Promise<{ profile: BoardProfile; profileFile: string; bytes: Uint8Array; project: string }> {
+  let profile: { profile: BoardProfile; file: string } | undefined;
+  let refused: BoardError | undefined;
+  try {
+    profile = loadProfile(req.board);
+  } catch (e) {
+    if (!(e instanceof BoardError)) throw e;
+    refused = e;
+  }
+  const r = await loadScheduleFile(req.input);
+  if (!profile || !r.ok) {
+    const problems = [...(refused?.problems ?? []), ...(r.ok ? [] : r.problems)];
+    throw new BoardError([...(refused ? [refused.message] : []), ...(r.ok ? [] : r.errors)].join('\n'), problems);
+  }
+  return { ...scheduleBytes(req.input, r.schedule, profile.profile, profile.file), profile: profile.profile, profileFile: profile.file };
+}
+
+/** The schedule's bytes, once the profile's connection addresses are checked against it. */
+function scheduleBytes(input: string, schedule: Schedule, profile: BoardProfile, profileFile: string): { bytes: Uint8Array; project: string } {
   // The profile's addresses must name connections the project has; the runner applies them on the board.
-  const names = r.schedule.connections.map((c) => c.name);
+  const names = schedule.connections.map((c) => c.name);
   for (const n of Object.keys(profile.connections ?? {})) {
-    if (!names.includes(n)) throw new BoardError(`${profileFile}: connections: ${input} has no connection named "${n}"${didYouMean(n, names)} (it has: ${names.join(', ') || 'none'})`);
+    if (names.includes(n)) continue;
+    const message = `connections: ${input} has no connection named "${n}"${didYouMean(n, names)} (it has: ${names.join(', ') || 'none'})`;
+    throw new BoardError(`${profileFile}: ${message}`, [{ file: profileFile, code: 'profile', message }]);
   }
   // A .pws decodes only from its canonical encoding, so encoding it again gives the very bytes given.
-  return { bytes: encode(r.schedule), project: r.schedule.meta.name };
+  return { bytes: encode(schedule), project: schedule.meta.name };
 }
 
 function startScript(profile: BoardProfile): string {
@@ -138,9 +172,8 @@ function checkReplaceable(out: string): void {
 
 /** Writes the folder (see the top of this file); throws BoardError before writing anything when an input is bad. */
 export async function buildBoard(req: BuildRequest): Promise<BuildResult> {
-  const { profile, file: profileFile } = loadProfile(req.board);
+  const { profile, ...schedule } = await checkedInputs(req);
   const runtime = engineFiles(profile.engine);
-  const schedule = await scheduleBytes(req.input, profile, profileFile);
   const out = resolve(req.out);
   checkReplaceable(out);
 

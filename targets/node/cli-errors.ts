@@ -5,5 +5,9 @@
 /** Bad arguments: exit 2, with the usage line. */
 export class UsageError extends Error {}
 
-/** Diagnostics, an unreadable file, a runtime that failed as a whole: exit 1. */
-export class Failure extends Error {}
+/** Diagnostics, an unreadable file, a runtime that failed as a whole: exit 1 (on stdout for machine-readable lines). */
+export class Failure extends Error {
+  constructor(message: string, readonly toStdout = false) {
+    super(message);
+  }
+}

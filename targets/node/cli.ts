@@ -16,6 +16,7 @@ import type { Schedule } from '../../runtime/schedule/schedule.ts';
 import { TICK_MODES, type TickMode } from '../shared/runner.ts';
 import { TARGETS, type TargetName } from '../target-names.ts';
 import { UsageError, Failure } from './cli-errors.ts';
+import type { Problem } from '../shared/load.ts';
 import { parseCommandArgs, type OptionsConfig, type ParsedArgs } from '../shared/args.ts';
 import { exitQuietlyOnClosedPipe } from '../shared/output.ts';
 import { boardNames } from '../boards/names.ts';
@@ -33,16 +34,21 @@ interface Command {
   run(args: ParsedArgs): Promise<number> | number;
 }
 
+/** Every command that reads a project prints its diagnostics as text lines or, with `--format json`, as JSON lines. */
+const FORMAT = { format: { type: 'string' } } as const;
+const FORMAT_HELP = `\n  --format FORMAT  how diagnostics are printed: text (default, file:line:column: scope/node: message)
+                   or json (one JSON object a line on stdout: file, line, column, scope, node, code, message, hint)`;
+
 const COMMANDS: Record<string, Command> = {
   compile: {
     summary: 'compile a project into a schedule file (.pws)',
-    usage: 'pulsewire compile <project.json> [-o out.pws] [--strip]',
-    options: { out: { type: 'string', short: 'o' }, strip: { type: 'boolean' } },
+    usage: 'pulsewire compile <project.json> [-o out.pws] [--strip] [--format text|json]',
+    options: { out: { type: 'string', short: 'o' }, strip: { type: 'boolean' }, ...FORMAT },
     help: `  -o, --out FILE   where to write the schedule (default: the project's name with .pws)
-  --strip          leave out the debug map (node ids in runtime errors become pcs)`,
+  --strip          leave out the debug map (node ids in runtime errors become pcs)${FORMAT_HELP}`,
     async run({ values, positionals }) {
       const file = one(positionals, 'a project file');
-      const schedule = await load(file);
+      const schedule = await load(file, values);
       const { encode } = await import('../../runtime/schedule/index.ts');
       const out = (values.out as string | undefined) ?? file.replace(/\.json$/i, '') + '.pws';
       const bytes = encode(schedule, { debug: !values.strip });
@@ -70,6 +76,7 @@ const COMMANDS: Record<string, Command> = {
       'control-host': { type: 'string' },
       inspect: { type: 'string' },
       verbose: { type: 'boolean', short: 'v' },
+      ...FORMAT,
     },
     help: `  --ticks N            stop after N ticks
   --duration SECONDS   stop after this long (real time)
@@ -88,7 +95,7 @@ const COMMANDS: Record<string, Command> = {
   -v, --verbose        also print commands sent to back ends and every variable change
 
 Console lines go to stdout as "[level] text", variable changes as "name = value"
-(with --verbose), runtime errors to stderr. Ctrl-C stops cleanly.`,
+(with --verbose), runtime errors to stderr. Ctrl-C stops cleanly.${FORMAT_HELP}`,
     async run({ values, positionals }) {
       const file = one(positionals, 'a project or schedule file');
       const mode = (values.mode as string | undefined) ?? 'fixed';
@@ -99,7 +106,7 @@ Console lines go to stdout as "[level] text", variable changes as "name = value"
       if (mode === 'stepped' && ticks === undefined && values.control === undefined) throw new UsageError('--mode stepped needs --ticks');
       const target = (values.target as string | undefined) ?? 'node';
       if (!TARGETS.includes(target as TargetName)) throw new UsageError(`--target must be one of ${TARGETS.join(', ')}`);
-      let schedule = await load(file);
+      let schedule = await load(file, values);
       schedule = await withConnections(schedule, values.connect as string[] | undefined);
       const record = values.record as string | undefined;
       if (values['control-host'] !== undefined && values.control === undefined) throw new UsageError('--control-host needs --control PORT');
@@ -119,10 +126,10 @@ Console lines go to stdout as "[level] text", variable changes as "name = value"
   inspect: {
     summary: 'show a schedule as a listing, with the node id of each instruction',
     usage: 'pulsewire inspect <project.json|file.pws> [--explain]',
-    options: { explain: { type: 'boolean' } },
-    help: `  --explain   add what each instruction does (register-transfer notation)`,
+    options: { explain: { type: 'boolean' }, ...FORMAT },
+    help: `  --explain        add what each instruction does (register-transfer notation)${FORMAT_HELP}`,
     async run({ values, positionals }) {
-      const schedule = await load(one(positionals, 'a project or schedule file'));
+      const schedule = await load(one(positionals, 'a project or schedule file'), values);
       const { disassemble } = await import('../../runtime/schedule/index.ts');
       process.stdout.write(disassemble(schedule, { explain: !!values.explain }));
       return 0;
@@ -131,10 +138,10 @@ Console lines go to stdout as "[level] text", variable changes as "name = value"
   replay: {
     summary: 'replay a recorded trace with no network and check every output is identical',
     usage: 'pulsewire replay <project.json|file.pws> TRACE [--target node|quickjs] [--report out.html|out.svg]',
-    options: { target: { type: 'string' }, report: { type: 'string' } },
+    options: { target: { type: 'string' }, report: { type: 'string' }, ...FORMAT },
     help: `  --target TARGET   the engine to replay on: node (default) or quickjs
   --report FILE     also write the run's timeline (HTML, or SVG for a .svg name) with the first
-                    divergence marked and that tick's expected and actual outputs side by side
+                    divergence marked and that tick's expected and actual outputs side by side${FORMAT_HELP}
 
 Feeds the trace's events into the engine tick by tick, at the recorded
 times, and compares every output with the recording (docs/TRACES.md).
@@ -144,7 +151,7 @@ actual), for a trace of another schedule, or for a malformed line (its number).`
       if (positionals.length !== 2) throw new UsageError(`expected a project or schedule file and a trace, got ${positionals.length} file${positionals.length === 1 ? '' : 's'}`);
       const target = (values.target as string | undefined) ?? 'node';
       if (!TARGETS.includes(target as TargetName)) throw new UsageError(`--target must be one of ${TARGETS.join(', ')}`);
-      const schedule = await load(positionals[0]);
+      const schedule = await load(positionals[0], values);
       const { replayFile } = await import('./replay-command.ts');
       const verdict = await replayFile(schedule, positionals[1], target as TargetName);
       (verdict.code === 0 ? process.stdout : process.stderr).write(verdict.message + '\n');
@@ -162,15 +169,16 @@ actual), for a trace of another schedule, or for a malformed line (its number).`
   build: {
     summary: 'make a folder that runs a project on a board by itself (bundle, schedule, start script)',
     usage: 'pulsewire build --board NAME|profile.json <project.json|file.pws> --out DIR',
-    options: { board: { type: 'string' }, out: { type: 'string', short: 'o' } },
+    options: { board: { type: 'string' }, out: { type: 'string', short: 'o' }, ...FORMAT },
     help: () => `  --board NAME|FILE   a board profile: a name from targets/boards/ (${boardNames().join(', ')}) or a profile's path
-  -o, --out DIR       the folder to write; an earlier board folder there is replaced
+  -o, --out DIR       the folder to write; an earlier board folder there is replaced${FORMAT_HELP}
 
 Copy DIR to the board and run ./start there (--connect NAME=URL points a
 connection at another back end, --duration SECONDS stops it). The same inputs
 give the same bytes; manifest.json holds the size and sha256 of every file.`,
     async run({ values, positionals }) {
       const input = one(positionals, 'a project or schedule file');
+      const format = formatOf(values);
       if (!values.board) throw new UsageError('missing --board NAME (or the path of a profile)');
       if (!values.out) throw new UsageError('missing --out DIR');
       const { buildBoard, BoardError } = await import('../boards/build.ts');
@@ -178,7 +186,7 @@ give the same bytes; manifest.json holds the size and sha256 of every file.`,
       try {
         r = await buildBoard({ board: values.board as string, input, out: values.out as string, version: VERSION });
       } catch (e) {
-        if (e instanceof BoardError) throw new Failure(e.message);
+        if (e instanceof BoardError) throw await problemsFailure(e.message, e.problems, format);
         throw e;
       }
       const p = r.profile;
@@ -318,10 +326,24 @@ function writeOut(file: string, text: string): void {
   }
 }
 
-async function load(file: string): Promise<Schedule> {
+function formatOf(values: ParsedArgs['values']): 'text' | 'json' {
+  const f = values.format ?? 'text';
+  if (f !== 'text' && f !== 'json') throw new UsageError(`--format must be text or json, not "${String(f)}"`);
+  return f;
+}
+
+/** Problems as the command's --format asks: the text lines on stderr, or JSON lines on stdout. */
+async function problemsFailure(text: string, problems: Problem[], format: 'text' | 'json'): Promise<Failure> {
+  if (format === 'text') return new Failure(text);
+  const { formatProblem } = await import('../shared/load.ts');
+  return new Failure(problems.map((p) => formatProblem(p, 'json')).join('\n'), true);
+}
+
+async function load(file: string, values: ParsedArgs['values']): Promise<Schedule> {
+  const format = formatOf(values);
   const { loadScheduleFile } = await import('../shared/load.ts');
   const r = await loadScheduleFile(file);
-  if (!r.ok) throw new Failure(r.errors.join('\n'));
+  if (!r.ok) throw await problemsFailure(r.errors.join('\n'), r.problems, format);
   return r.schedule;
 }
 
@@ -376,7 +398,7 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (e instanceof Failure) {
-      process.stderr.write(e.message + '\n');
+      (e.toStdout ? process.stdout : process.stderr).write(e.message + '\n');
       return 1;
     }
     // A bug of pulsewire's own: say so plainly, with the stack, since this is for us to fix.

@@ -7,14 +7,32 @@
 
 import { readFileSync } from 'node:fs';
 import { decode, ScheduleError, MAGIC } from '../../runtime/schedule/index.ts';
-import { formatDiagnostic } from '../../runtime/project/model.ts';
+import { formatDiagnostic, diagnosticJson, type Diagnostic } from '../../runtime/project/model.ts';
 import type { Schedule } from '../../runtime/schedule/schedule.ts';
 import type { compile as compileProject } from '../../runtime/compiler/index.ts';
 
 export const isScheduleBytes = (b: Uint8Array): boolean => b.length >= MAGIC.length && MAGIC.every((m: number, i: number) => b[i] === m);
 const isSchedule = (bytes: Uint8Array, file: string) => isScheduleBytes(bytes) || file.endsWith('.pws');
 
-export type Loaded = { ok: true; schedule: Schedule } | { ok: false; errors: string[] };
+/**
+ * A problem with a file given: a project's diagnostic, or a file that cannot
+ * be read or is not a valid schedule (code `unreadable`, `bad-schedule`).
+ */
+export interface Problem extends Partial<Diagnostic> {
+  file: string;
+  code: string;
+  message: string;
+}
+
+/** A problem as the CLI prints it: a line of text, or a line of JSON (`--format json`). */
+export function formatProblem(p: Problem, format: 'text' | 'json'): string {
+  if (format === 'json') return diagnosticJson(p.file, p);
+  return p.scope !== undefined ? formatDiagnostic(p.file, p as Diagnostic) : `${p.file}: ${p.message}`;
+}
+
+export type Loaded = { ok: true; schedule: Schedule } | { ok: false; errors: string[]; problems: Problem[] };
+
+const failed = (problems: Problem[]): Loaded => ({ ok: false, problems, errors: problems.map((p) => formatProblem(p, 'text')) });
 
 /** A schedule from the bytes of a project or schedule file; `file` names it in messages. `compile` compiles a project. */
 export function loadSchedule(bytes: Uint8Array, file: string, compile: typeof compileProject): Loaded {
@@ -22,13 +40,13 @@ export function loadSchedule(bytes: Uint8Array, file: string, compile: typeof co
     try {
       return { ok: true, schedule: decode(bytes) };
     } catch (e) {
-      if (e instanceof ScheduleError) return { ok: false, errors: [`${file}: ${e.message}`] };
+      if (e instanceof ScheduleError) return failed([{ file, code: 'bad-schedule', message: e.message }]);
       throw e;
     }
   }
   const text = new TextDecoder().decode(bytes);
   const r = compile(text, { file });
-  if (!r.ok) return { ok: false, errors: r.diagnostics.map((d) => formatDiagnostic(file, d)) };
+  if (!r.ok) return failed(r.diagnostics.map((d) => ({ ...d, file })));
   return { ok: true, schedule: r.schedule };
 }
 
@@ -46,7 +64,7 @@ export async function loadScheduleFile(file: string): Promise<Loaded> {
     bytes = readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return { ok: false, errors: [`${file}: cannot read it (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code ?? (e as Error).message})`] };
+    return failed([{ file, code: 'unreadable', message: `cannot read it (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code ?? (e as Error).message})` }]);
   }
   const compile = isSchedule(bytes, file) ? notNeeded : (await import('../../runtime/compiler/index.ts')).compile;
   return loadSchedule(bytes, file, compile);

@@ -82,8 +82,25 @@ describe('pulsewire build', () => {
     writeFileSync(bad, JSON.stringify({ format: 'pulsewire-project/1', name: 'bad', scopes: [{ kind: 'Project', nodes: [{ id: 'a', type: 'Brnach' }] }] }));
     const r = cli(['build', '--board', 'arm64-node18', bad, '--out', join(dir, 'out', 'board')]);
     assert.equal(r.code, 1);
-    assert.equal(r.stderr, `${bad}: Project/a: unknown node type "Brnach" (did you mean "Branch"?)\n`);
+    assert.equal(r.stderr, `${bad}:1:100: Project/a: unknown node type "Brnach" (did you mean "Branch"?)\n`);
     onlyThere('bad.json');
+  });
+
+  it('a bad profile and a bad project: both reported in one run (as JSON lines with --format json)', () => {
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ format: 'pulsewire-project/1', name: 'bad', scopes: [{ kind: 'Project', nodes: [{ id: 'a', type: 'Brnach' }] }] }));
+    const profile = join(dir, 'board.json');
+    writeFileSync(profile, JSON.stringify({ name: 'b', engine: 'node', arch: 'arm64', tickMode: 'fixed' }));
+    const r = cli(['build', '--board', profile, bad, '--out', join(dir, 'board')]);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, [
+      `${profile}: "node" is missing: engine "node" needs the Node.js major version, a whole number, 18 or more`,
+      `${bad}:1:100: Project/a: unknown node type "Brnach" (did you mean "Branch"?)`,
+    ].join('\n') + '\n');
+    const j = cli(['build', '--board', profile, bad, '--out', join(dir, 'board'), '--format', 'json']);
+    assert.equal(j.code, 1);
+    assert.deepEqual(j.stdout.trim().split('\n').map((l) => JSON.parse(l)).map((p) => [p.file, p.code, p.line]), [[profile, 'profile', null], [bad, 'unknown-node-type', 1]]);
+    onlyThere('bad.json', 'board.json');
   });
 
   it('a bad profile: every problem, exit 1, and no folder', () => {

@@ -55,19 +55,54 @@ describe('pulsewire CLI', () => {
     }
   });
 
-  it('reports every diagnostic as file: scope/node: message, exit 1', () => {
+  const badProject = () => {
     const file = join(dir, 'bad.json');
-    writeFileSync(file, JSON.stringify({
-      format: 'pulsewire-project/1', name: 'bad',
-      scopes: [{ kind: 'Project', nodes: [{ id: 'a', type: 'Brnach' }, { id: 'b', type: 'Console' }] }],
-    }));
+    writeFileSync(file, [
+      '{',
+      '  "format": "pulsewire-project/1", "name": "bad",',
+      '  "settings": { "tickrate": 30 },',
+      '  "scopes": [{ "kind": "Project", "nodes": [',
+      '    { "id": "a", "type": "Brnach" },',
+      '    { "id": "b", "type": "Console" }',
+      '  ] }]',
+      '}',
+    ].join('\n'));
+    return file;
+  };
+
+  it('reports every diagnostic as file:line:column: scope/node: message, loader and compiler in one run, exit 1', () => {
+    const file = badProject();
     const r = cli(['compile', file]);
     assert.equal(r.code, 1);
     const lines = r.stderr.trim().split('\n');
     assert.deepEqual(lines, [
-      `${file}: Project/a: unknown node type "Brnach" (did you mean "Branch"?)`,
-      `${file}: Project/b: input "Input" of Console needs a link or a value`,
+      `${file}:3:29: settings: unknown setting "tickrate" (did you mean "tickRate"?)`,
+      `${file}:5:26: Project/a: unknown node type "Brnach" (did you mean "Branch"?)`,
+      `${file}:6:5: Project/b: input "Input" of Console needs a link or a value`,
     ]);
+  });
+
+  it('--format json: one JSON object a line on stdout, every field there (null when unknown); a bad --format is a usage error', () => {
+    const file = badProject();
+    for (const command of [['compile', file], ['run', file, '--ticks', '1'], ['inspect', file]]) {
+      const r = cli([...command, '--format', 'json']);
+      assert.equal(r.code, 1, command.join(' '));
+      assert.equal(r.stderr, '');
+      const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+      assert.deepEqual(lines[1], {
+        file, line: 5, column: 26, scope: 'Project', node: 'a', code: 'unknown-node-type',
+        message: 'unknown node type "Brnach" (did you mean "Branch"?)', hint: 'did you mean "Branch"?',
+      });
+      assert.deepEqual(lines.map((l) => [l.code, l.line, l.column, l.node]), [['schema', 3, 29, null], ['unknown-node-type', 5, 26, 'a'], ['missing-input', 6, 5, 'b']]);
+    }
+    const missing = cli(['compile', join(dir, 'nope.json'), '--format', 'json']);
+    assert.equal(missing.code, 1);
+    assert.deepEqual(JSON.parse(missing.stdout), {
+      file: join(dir, 'nope.json'), line: null, column: null, scope: null, node: null, code: 'unreadable', message: 'cannot read it (no such file)', hint: null,
+    });
+    const bad = cli(['compile', file, '--format', 'xml']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--format must be text or json, not "xml"/);
   });
 
   it('a missing file and a folder are errors, exit 1', () => {
