@@ -23,6 +23,7 @@ export const ERROR_CODES = {
   gave_up: 'reconnection gave up after the attempt limit',
   network: 'a network error',
   config: 'the connection settings are incomplete (e.g. an environment variable a secret names is not set)',
+  unconfirmed: 'messages written before the link went down were not confirmed by the peer (the message gives how many)',
   // runtime (VM)
   queue_overflow: 'inbound events were dropped: the queue was full',
   budget: 'the tick budget ran out',

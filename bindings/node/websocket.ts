@@ -36,6 +36,7 @@ import type { ConnectionEntry } from '../../runtime/schedule/schedule.ts';
 import type { DeadlineId } from '../deadlines.ts';
 import { ABNORMAL, Connection, isFailure, nodeTransport, type Hub, type ReadyState } from './connection.ts';
 import { classifyCloseCode, classifySocketError, type Failure } from './errors.ts';
+import { Ledger } from '../ledger.ts';
 
 /** Stop while open: how long the server has to answer our close frame before we terminate. */
 export const CLOSE_BOUND_MS = 2_000;
@@ -71,6 +72,16 @@ class WsConnection extends Connection {
   private awaitingPong = false;
   /** A frame or pong arrived since the last ping: the peer is alive, whatever became of that ping. */
   private heardSincePing = false;
+  /**
+   * The delivery ledger: messages written to the socket and not yet
+   * confirmed. Every ping carries the ledger's mark as its payload; the
+   * peer's pong echoes it, and since TCP keeps order, the pong proves the
+   * peer read every message written before that ping. (An inbound data
+   * frame proves nothing of the kind: it may have crossed our message.)
+   */
+  private readonly ledger: Ledger;
+  /** The mark a confirmation ping is out for (one at a time), or 0. */
+  private confirming = 0;
   /** A Start arrived while closing: connect again once the close completes. */
   private restart = false;
   /** sendWhileClosed 'queue': messages held for the next open. */
@@ -83,6 +94,7 @@ class WsConnection extends Connection {
 
   constructor(hub: Hub, index: number, entry: ConnectionEntry, private readonly dying: Dying) {
     super(hub, index, entry);
+    this.ledger = new Ledger(this.opts.sendBuffer.highWaterBytes);
   }
 
   handle(cmd: Command): void {
@@ -167,7 +179,7 @@ class WsConnection extends Connection {
         this.postError('send_buffer_full', `send buffer over ${high} bytes (sending resumes below ${low}): message refused (${this.refused} refused so far)`);
         return;
       }
-      sock.send(data);
+      this.write(sock, data);
       return;
     }
     if (this.opts.sendWhileClosed === 'queue') {
@@ -197,6 +209,9 @@ class WsConnection extends Connection {
 
   /** Transport close(): terminate without events; the transport then ignores everything. */
   shutdown(): void {
+    // No more ticks will run: the count goes to the host log.
+    const { count } = this.ledger.take();
+    if (count > 0) this.warn(`${count} message${count === 1 ? '' : 's'} written since the last confirmation were not confirmed before the shutdown`);
     this.detach();
     this.state = 'idle';
     this.timer = this.beat = this.drainPoll = undefined; // the transport clears every deadline
@@ -298,7 +313,7 @@ class WsConnection extends Connection {
     sock.on('error', mine((err: Error) => this.onError(err)));
     sock.on('open', mine(() => this.onOpen()));
     sock.on('message', mine((data: RawData, isBinary: boolean) => this.onMessage(data, isBinary)));
-    sock.on('pong', mine(() => this.onPong()));
+    sock.on('pong', mine((data: Buffer) => this.onPong(data)));
     sock.on('close', (code: number, reason: Buffer) => {
       if (this.dying.sockets.delete(sock)) this.dying.onDied();
       if (this.sock === sock) this.guarded(() => this.onClose(code, reason.toString()));
@@ -314,7 +329,7 @@ class WsConnection extends Connection {
     const held = this.queue;
     this.queue = [];
     this.dropped = 0;
-    for (const m of held) this.sock!.send(m);
+    for (const m of held) this.write(this.sock!, m);
     this.armPing();
   }
 
@@ -378,8 +393,16 @@ class WsConnection extends Connection {
     this.sock?.resume();
   }
 
-  private onPong(): void {
+  private onPong(data: Buffer): void {
     this.heard();
+    const mark = Number(data.toString('latin1'));
+    if (data.length > 0 && Number.isSafeInteger(mark)) {
+      this.ledger.confirm(mark);
+      if (this.confirming !== 0 && mark >= this.confirming) {
+        this.confirming = 0;
+        this.askConfirmation();
+      }
+    }
     if (!this.awaitingPong) return;
     this.awaitingPong = false;
     this.beat = this.cancel(this.beat);
@@ -391,6 +414,7 @@ class WsConnection extends Connection {
   /** The connection went down without a Stop: ws.close, then reconnect unless the cause is permanent. */
   private leftOpen(code: number, reason: string, by: ClosedBy, permanent: boolean): void {
     this.stopHeartbeat();
+    this.reportUnconfirmed(by === 'server' ? 'the server closed the connection' : 'the link went down');
     this.state = 'idle';
     this.postClose(by, reason, code);
     if (permanent || !this.opts.reconnect.enabled) return;
@@ -399,6 +423,9 @@ class WsConnection extends Connection {
 
   /** A Stop's close finished (answered, or bounded): ws.close by client; a Start that came meanwhile connects again. */
   private closeCompleted(code: number, reason: string): void {
+    // The server answered our close frame: it read every message before it. Unanswered: nothing is sure.
+    if (code === ABNORMAL) this.reportUnconfirmed('the server did not answer the close');
+    else this.ledger.take();
     this.timer = this.cancel(this.timer);
     this.state = 'idle';
     this.postClose('client', reason, code);
@@ -406,6 +433,31 @@ class WsConnection extends Connection {
       this.restart = false;
       this.start();
     }
+  }
+
+  // ── the delivery ledger ───────────────────────────────────────────────
+
+  /** Writes a message and enters it in the ledger; a ping asks the peer to confirm it. */
+  private write(sock: WebSocket, data: string | Uint8Array): void {
+    sock.send(data);
+    this.ledger.write(data);
+    this.askConfirmation();
+  }
+
+  /** One confirmation ping at a time, carrying the mark of everything written so far. */
+  private askConfirmation(): void {
+    const sock = this.sock;
+    if (this.confirming !== 0 || this.ledger.count === 0 || !sock || sock.readyState !== WebSocket.OPEN) return;
+    this.confirming = this.ledger.mark;
+    sock.ping(String(this.confirming));
+  }
+
+  /** The link is gone: what it never confirmed reaches the graph, with its count (never silently). */
+  private reportUnconfirmed(why: string): void {
+    this.confirming = 0;
+    const { count } = this.ledger.take();
+    if (count === 0) return;
+    this.postError('unconfirmed', `${count} message${count === 1 ? '' : 's'} written since the last confirmation may not have reached ${this.at.peer} (${why})`);
   }
 
   // ── heartbeat and send buffer ─────────────────────────────────────────
@@ -417,7 +469,7 @@ class WsConnection extends Connection {
       this.beat = undefined;
       this.awaitingPong = true;
       this.heardSincePing = false;
-      this.sock?.ping();
+      this.sock?.ping(String(this.ledger.mark));
       this.beat = this.after(timeoutMs, () => {
         this.beat = undefined;
         // The pong may wait behind frames that are still arriving, or that we are not reading
@@ -461,6 +513,7 @@ class WsConnection extends Connection {
   private detach(): void {
     const sock = this.sock;
     this.sock = undefined;
+    this.confirming = 0;
     this.stopHeartbeat();
     this.throttled = false;
     this.refused = 0;

@@ -140,6 +140,9 @@ function watched(factory: TransportFactory): TransportFactory {
     // sendWhileClosed "queue"): flushed on the next open, or discarded with a count ("N emits … discarded").
     let up = false;
     let buffered: number[] = [];
+    // What was written on the current link, in order (an up's n, or 0 for an echo): a ledger's report of
+    // N unconfirmed messages names the last N of them.
+    let written: number[] = [];
     const t = factory({
       ...ctx,
       sink: {
@@ -147,9 +150,14 @@ function watched(factory: TransportFactory): TransportFactory {
           if (ev.kind === 'ws.open' || ev.kind === 'sio.open') {
             up = true;
             buffered = [];
+            written = [];
           } else if (ev.kind === 'ws.close' || ev.kind === 'sio.close') up = false;
           else if (ev.kind === 'ws.error' || ev.kind === 'sio.error') {
-            if (handling) reported = ev.code;
+            if (ev.code === 'unconfirmed') {
+              const n = countIn(ev.message) ?? 0;
+              tell({ type: 'ups-reported', ns: written.slice(-n).filter((x) => x > 0), code: ev.code });
+              written = [];
+            } else if (handling) reported = ev.code;
             else if (/discarded/.test(ev.message) && buffered.length) {
               tell({ type: 'ups-reported', ns: buffered, code: ev.code });
               buffered = [];
@@ -175,6 +183,10 @@ function watched(factory: TransportFactory): TransportFactory {
           handling = false;
         }
         const sent = cmd.kind === 'ws.send' ? parseUp(cmd.data) : cmd.kind === 'sio.emit' && cmd.event === SIO_UP ? parseUp(cmd.message) : undefined;
+        if ((cmd.kind === 'ws.send' || cmd.kind === 'sio.emit') && !reported && up) {
+          written.push(sent?.n ?? 0);
+          if (written.length > 100_000) written = written.slice(-50_000);
+        }
         if (sent) {
           stats.upsSent++;
           if (!reported && !up) buffered.push(sent.n);

@@ -23,7 +23,7 @@ describe('faults (short tier; `npm run faults` has the whole matrix)', function 
   after(() => bundles?.remove());
 
   for (const scenario of SCENARIOS.filter((s) => s.short)) {
-    for (const proto of scenario.protos as Proto[]) {
+    for (const proto of scenario.protos.filter((p) => scenario.short === true || (scenario.short as Proto[]).includes(p))) {
       for (const engine of ['node', 'quickjs'] as Engine[]) {
         it(`${scenario.title} — ${proto === 'ws' ? 'WebSocket' : 'Socket.IO'}, ${engine}${scenario.shortMode ? `, ${scenario.shortMode} mode` : ''}`, async () => {
           const v = await runCase(bundles, { scenario, proto, client: 'pulsewire', engine, short: true, mode: scenario.shortMode });

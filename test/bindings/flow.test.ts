@@ -1,4 +1,5 @@
-// Backpressure and liveness in the Node WebSocket transport, driven by hand
+// Flow in the Node WebSocket transport — backpressure, liveness and the
+// delivery ledger — driven by hand
 // as a host loop would (handle, advance on a clock the test sets, drained
 // after each "tick"), against real `ws` servers on 127.0.0.1. Everything
 // asserted is a count or an order; the transport's clock is the test's.
@@ -115,5 +116,50 @@ describe('WebSocket transport: heartbeat', () => {
     t.advance(3_000); // the next ping, and no word after it
     t.advance(4_000);
     assert.deepEqual(sink.trail(), ['ws.open', 'ws.message', 'ws.error:heartbeat_timeout', 'ws.close']);
+  });
+});
+
+describe('WebSocket transport: delivery ledger', () => {
+  const open = async (s: WsTestServer, sink: CollectingSink) => {
+    const t = transport(s.url, sink, { heartbeat: { intervalMs: 0 }, reconnect: { enabled: false } });
+    t.advance(0);
+    t.handle({ kind: 'ws.start', conn: C });
+    await waitFor('the open', () => sink.of('ws.open').length === 1, 10_000);
+    return t;
+  };
+  const got = (s: WsTestServer) => {
+    const texts: string[] = [];
+    s.wss.on('connection', (c) => c.on('message', (d) => texts.push(String(d))));
+    return texts;
+  };
+
+  it('messages the peer never confirmed are reported with their count when the link dies, before the close', async () => {
+    const s = await listenWs({ autoPong: false }); // reads everything, confirms nothing
+    servers.push(s);
+    const texts = got(s);
+    const sink = new CollectingSink();
+    const t = await open(s, sink);
+    for (const m of ['a', 'b', 'c']) t.handle({ kind: 'ws.send', conn: C, data: m });
+    await waitFor('the messages at the server', () => texts.length === 3);
+    s.clients[0].terminate();
+    await waitFor('the close', () => sink.of('ws.close').length === 1, 10_000);
+    assert.deepEqual(sink.trail(), ['ws.open', 'ws.error:network', 'ws.error:unconfirmed', 'ws.close']);
+    assert.match(sink.of('ws.error')[1].message, /^Link: 3 messages written since the last confirmation may not have reached 127\.0\.0\.1:\d+ \(the link went down\)$/);
+  });
+
+  it('a pong to a ping written after the messages confirms them: nothing to report', async () => {
+    const s = await listenWs();
+    servers.push(s);
+    const texts = got(s);
+    // After the messages, the server's answer to the next ping goes out first, then a frame: when the
+    // client has that frame, it has the pong.
+    s.wss.on('connection', (c) => c.on('ping', () => texts.length === 3 && c.send('seen')));
+    const sink = new CollectingSink();
+    const t = await open(s, sink);
+    for (const m of ['a', 'b', 'c']) t.handle({ kind: 'ws.send', conn: C, data: m });
+    await waitFor('the frame after the pong', () => sink.of('ws.message').length > 0, 10_000);
+    s.clients[0].terminate();
+    await waitFor('the close', () => sink.of('ws.close').length === 1, 10_000);
+    assert.deepEqual(sink.trail(), ['ws.open', 'ws.message', 'ws.error:network', 'ws.close']);
   });
 });
